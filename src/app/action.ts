@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { Governor, type GovernorOptions } from '../governor/index.js';
+import type { AuthProvider } from '../okta/auth.js';
+import { OktaClient, type OktaClientOptions } from '../okta/client.js';
+import { UsageError } from '../okta/errors.js';
+import { getOperation, type OperationName } from '../okta/lifecycle.js';
+import type { OrgUrl } from '../okta/org-url.js';
+import { prepareItems } from '../engine/prepare.js';
+import { summarize, type ReportHeader } from '../engine/report.js';
+import { executeRun, type EngineDeps, type Progress, type RunResult } from '../engine/run.js';
+import type { Item, RunHeader, RunJournal } from '../engine/types.js';
+import { loadProtection, type ProtectionSources } from './protection.js';
+
+/** What an analyst configures for one run of the action. */
+export interface ActionSettings {
+  action: OperationName;
+  dryRun: boolean;
+  objectsPerRun: number;
+  concurrency: number;
+  rateShare: number;
+  sendEmail: boolean;
+  /** null: the default (100 for irreversible operations, none otherwise). */
+  maxChanges: number | null;
+  protect: ProtectionSources;
+}
+
+export const ACTION_DEFAULTS: Readonly<Omit<ActionSettings, 'action'>> = Object.freeze({
+  dryRun: false,
+  objectsPerRun: 10_000,
+  concurrency: 10,
+  rateShare: 0.9,
+  sendEmail: false,
+  maxChanges: null,
+  protect: { entries: [], groups: [] },
+});
+
+/** Irreversible operations are capped at this many changes unless --max-changes says otherwise. */
+export const DESTRUCTIVE_DEFAULT_MAX_CHANGES = 100;
+
+export interface Connection {
+  org: OrgUrl;
+  auth: AuthProvider;
+  client?: Partial<OktaClientOptions>;
+  governor?: Partial<GovernorOptions>;
+}
+
+/** Where a run is kept; the store implements it, and a run without a store keeps nothing. */
+export interface RunKeeper {
+  create(header: RunHeader, items: Item[]): void;
+  journal(runId: string): RunJournal & { close(): Promise<void> | void };
+  finish(runId: string, fin: { finishedAt: string; status: 'finished' | 'aborted' | 'interrupted'; summary: Record<string, number> }): void;
+}
+
+export interface RunCallbacks {
+  onProgress?: (p: Progress) => void;
+  onGovernorEvent?: GovernorOptions['onEvent'];
+  signal?: AbortSignal;
+}
+
+export interface CompletedRun {
+  header: ReportHeader & { runId: string };
+  items: Item[];
+  result: RunResult;
+}
+
+export function validateSettings(s: ActionSettings): void {
+  const op = getOperation(s.action);
+  if (!op) throw new UsageError(`Unknown action "${s.action}".`);
+  if (!Number.isInteger(s.objectsPerRun) || s.objectsPerRun < 1) throw new UsageError('Objects Per Run must be a whole number ≥ 1.');
+  if (!Number.isInteger(s.concurrency) || s.concurrency < 1 || s.concurrency > 75) throw new UsageError('Concurrency must be a whole number from 1 to 75 (Okta allows 75 requests in flight per org).');
+  if (!(s.rateShare > 0 && s.rateShare <= 1)) throw new UsageError('The rate share must be a number above 0 and at most 1.');
+  if (s.maxChanges !== null && (!Number.isInteger(s.maxChanges) || s.maxChanges < 0)) throw new UsageError('--max-changes must be a whole number ≥ 0.');
+}
+
+export function effectiveMaxChanges(s: ActionSettings): number | null {
+  if (s.maxChanges !== null) return s.maxChanges;
+  return getOperation(s.action)?.destructive ? DESTRUCTIVE_DEFAULT_MAX_CHANGES : null;
+}
+
+/** Settings as stored with a run: everything needed to resume it, and never a credential. */
+export function runOptions(s: ActionSettings): Record<string, unknown> {
+  return { objectsPerRun: s.objectsPerRun, concurrency: s.concurrency, rateShare: s.rateShare, sendEmail: s.sendEmail, maxChanges: s.maxChanges, protect: s.protect };
+}
+
+/** Run the engine over prepared items for one org: the shared core of start, resume and continue. */
+export async function execute(conn: Connection, settings: ActionSettings, header: RunHeader, items: Item[], keeper: RunKeeper | null, cb: RunCallbacks = {}): Promise<CompletedRun> {
+  validateSettings(settings);
+  const op = getOperation(settings.action)!;
+  const client = new OktaClient(conn.org, conn.auth, { connections: Math.max(settings.concurrency, 2), ...conn.client });
+  const governor = new Governor({ concurrency: settings.concurrency, rateShare: settings.rateShare, ...conn.governor, onEvent: cb.onGovernorEvent ?? conn.governor?.onEvent });
+  const journal = keeper?.journal(header.id);
+  try {
+    const { policy } = await loadProtection(client, governor, settings.protect);
+    const deps: EngineDeps = { client, governor, journal, onProgress: cb.onProgress, signal: cb.signal };
+    const result = await executeRun(items, {
+      operation: op,
+      dryRun: settings.dryRun,
+      query: op.query.sendEmail !== undefined ? { sendEmail: String(settings.sendEmail) } : {},
+      maxChanges: effectiveMaxChanges(settings),
+      protection: policy,
+      lookahead: Math.max(64, settings.concurrency * 8),
+    }, deps);
+    const finishedAt = new Date().toISOString();
+    const summary = summarize(items);
+    const status = result.aborted ? 'aborted' : result.interrupted ? 'interrupted' : 'finished';
+    keeper?.finish(header.id, { finishedAt, status, summary });
+    const stats = governor.stats();
+    return {
+      header: { runId: header.id, action: header.action, org: header.org, dryRun: header.dryRun, startedAt: header.startedAt, finishedAt, status, summary, stats: { rateLimited: stats.rateLimited, concurrencyLimited: stats.concurrencyLimited, retries: stats.retries, waitMs: Math.round(stats.waitMs), requests: stats.requests } },
+      items,
+      result,
+    };
+  } finally {
+    await journal?.close();
+    await client.close();
+  }
+}
+
+/** Start a new run over a data collection. */
+export async function startRun(conn: Connection, settings: ActionSettings, identities: readonly string[], keeper: RunKeeper | null, cb: RunCallbacks & { actor?: string | null; parentRunId?: string | null } = {}): Promise<CompletedRun> {
+  validateSettings(settings);
+  const items = prepareItems(identities, { objectsPerRun: settings.objectsPerRun });
+  const header: RunHeader = {
+    id: randomUUID(),
+    action: settings.action,
+    org: conn.org.origin,
+    dryRun: settings.dryRun,
+    options: runOptions(settings),
+    startedAt: new Date().toISOString(),
+    parentRunId: cb.parentRunId ?? null,
+    actor: cb.actor ?? null,
+  };
+  keeper?.create(header, items);
+  return execute(conn, settings, header, items, keeper, cb);
+}

@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { ACTION_DEFAULTS, startRun, type ActionSettings, type CompletedRun } from '../app/action.js';
+import { resolveAuth, resolveOrg } from '../app/credentials.js';
+import { readDataCollectionFile, type InputFormat } from '../engine/input/index.js';
+import { exitCodeFor, formatSummary, reportItem, writeReport } from '../engine/report.js';
+import { OK_OUTCOMES } from '../engine/types.js';
+import { UsageError } from '../okta/errors.js';
+import { OPERATION_NAMES, getOperation, type OperationName } from '../okta/lifecycle.js';
+import { confirmIrreversible } from './confirm.js';
+import { collect, fraction, oneOf, wholeNumber } from './options.js';
+import { progressReporter } from './progress.js';
+import { openKeeper, storeOption } from './store-option.js';
+
+export interface RunFlags {
+  org?: string;
+  action: OperationName;
+  input: string;
+  inputFormat?: InputFormat;
+  column?: string;
+  objectsPerRun: number;
+  report?: string;
+  concurrency: number;
+  rateShare: number;
+  yes?: boolean;
+  sendEmail?: boolean;
+  protect?: string;
+  protectGroup?: string[];
+  maxChanges?: number;
+  allowHost?: string[];
+  tokenFile?: string;
+  maxInputBytes?: number;
+  store?: string;
+}
+
+/** The options `run` and `plan` share. */
+export function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('--org <host>', 'Okta org host, e.g. dev-123.okta.com (env OKTA_ORG_URL)')
+    .addOption(new Option('--action <operation>', `lifecycle operation: ${OPERATION_NAMES.join(', ')}`).argParser(oneOf('--action', OPERATION_NAMES)).makeOptionMandatory())
+    .requiredOption('--input <file>', "data collection file of identities, or '-' for stdin")
+    .addOption(new Option('--input-format <format>', 'input format (detected when not given)').choices(['text', 'csv', 'json', 'stix']))
+    .option('--column <name>', 'CSV column that holds the identities')
+    .option('--objects-per-run <n>', 'most identities one run processes; the rest are deferred', wholeNumber('--objects-per-run', 1), ACTION_DEFAULTS.objectsPerRun)
+    .option('--report <file>', 'write the report to FILE (.json or .csv)')
+    .option('--concurrency <n>', 'most requests in flight (1-75)', wholeNumber('--concurrency', 1, 75), ACTION_DEFAULTS.concurrency)
+    .option('--rate-share <fraction>', "most of each Okta rate-limit bucket this run may use", fraction('--rate-share'), ACTION_DEFAULTS.rateShare)
+    .option('--protect <file>', 'protected accounts: Okta ids, logins and glob patterns on login, one per line')
+    .option('--protect-group <groupId>', 'protect the members of this Okta group (repeatable)', collect)
+    .option('--max-changes <n>', 'abort before any change when the plan would change more users (deactivate defaults to 100)', wholeNumber('--max-changes', 0))
+    .option('--send-email', 'let Okta email the admin on deactivate (default: no email)')
+    .option('--allow-host <host>', "allow your org's custom domain (repeatable)", collect)
+    .option('--token-file <file>', 'read the API token from FILE (mode 600) instead of OKTA_API_TOKEN')
+    .option('--max-input-bytes <n>', 'refuse input files larger than this', wholeNumber('--max-input-bytes', 1))
+    .option('--yes', 'confirm an irreversible operation (deactivate) without a prompt')
+    .addOption(storeOption());
+}
+
+export async function readProtectFile(path: string | undefined): Promise<string[]> {
+  if (!path) return [];
+  try {
+    return (await readFile(path, 'utf8')).split(/\r?\n/);
+  } catch {
+    throw new UsageError(`Cannot read the protect file ${path}: check the path.`);
+  }
+}
+
+/** Print the outcome of a run on stderr and write the report; returns the exit code. */
+export async function finishCommand(done: CompletedRun, reportPath: string | undefined, secrets: readonly string[]): Promise<number> {
+  if (reportPath) await writeReport(reportPath, done.header, done.items);
+  const lines = [formatSummary(done.header)];
+  const stats = done.header.stats as { rateLimited?: number; retries?: number; waitMs?: number } | undefined;
+  if (stats) lines.push(`  (${stats.rateLimited ?? 0} rate-limited answers, ${stats.retries ?? 0} retries, ${((stats.waitMs ?? 0) / 1000).toFixed(1)} s waiting on limits)`);
+  const attention = done.items.filter((i) => i.outcome && !OK_OUTCOMES.has(i.outcome)).slice(0, 20);
+  for (const i of attention) {
+    const r = reportItem(i);
+    lines.push(`  ! ${JSON.stringify(i.input)} → ${r.outcome}${i.error ? `: ${i.error.errorSummary}` : i.note ? `: ${i.note}` : ''}`);
+  }
+  if (done.result.aborted) lines.push(`Aborted before any change: ${done.result.aborted.reason}. Raise --max-changes if that is intended.`);
+  if (done.result.interrupted) lines.push(`Interrupted: finish it with  okta-action resume ${done.header.runId}`);
+  if (done.header.runId) lines.push(`Run id: ${done.header.runId}${reportPath ? `  Report: ${reportPath}` : ''}`);
+  let text = lines.join('\n');
+  for (const s of secrets) if (s.length >= 4) text = text.split(s).join('[REDACTED]');
+  process.stderr.write(`${text}\n`);
+  if (done.result.aborted) return 2;
+  return exitCodeFor(done.header.summary);
+}
+
+export async function runCommand(flags: RunFlags, dryRun: boolean, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const org = resolveOrg(flags.org, env, flags.allowHost ?? []);
+  const auth = resolveAuth(flags.tokenFile, env);
+  const collection = await readDataCollectionFile(flags.input, { format: flags.inputFormat, column: flags.column, maxBytes: flags.maxInputBytes, sourceName: flags.input });
+  const settings: ActionSettings = {
+    ...ACTION_DEFAULTS,
+    action: flags.action,
+    dryRun,
+    objectsPerRun: flags.objectsPerRun,
+    concurrency: flags.concurrency,
+    rateShare: flags.rateShare,
+    sendEmail: Boolean(flags.sendEmail),
+    maxChanges: flags.maxChanges ?? null,
+    protect: { entries: await readProtectFile(flags.protect), groups: flags.protectGroup ?? [] },
+  };
+  const op = getOperation(flags.action)!;
+  if (op.destructive && !dryRun)
+    await confirmIrreversible(op.label, Math.min(collection.identities.length, flags.objectsPerRun), { yes: Boolean(flags.yes), inputIsStdin: flags.input === '-' });
+  const keeper = openKeeper(flags, dryRun);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const bar = progressReporter(collection.identities.length);
+  try {
+    const done = await startRun({ org, auth }, settings, collection.identities, keeper, { onProgress: (p) => bar.update(p), signal: controller.signal, actor: env.USER ?? null });
+    bar.stop();
+    return await finishCommand(done, flags.report, auth.secrets());
+  } finally {
+    bar.stop();
+    keeper?.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

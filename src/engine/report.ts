@@ -1,0 +1,94 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify';
+import { OK_OUTCOMES, OUTCOMES, type Item, type Outcome } from './types.js';
+
+export type Summary = Record<Outcome, number> & { total: number };
+
+export interface ReportHeader {
+  runId?: string;
+  action: string;
+  org: string;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string | null;
+  status?: string;
+  summary: Summary;
+  stats?: Record<string, unknown>;
+}
+
+/** The fields of one report item, in order. */
+export const REPORT_FIELDS = ['input', 'userId', 'login', 'statusBefore', 'statusAfter', 'outcome', 'error', 'requestId', 'attempts', 'waitMs', 'note'] as const;
+
+export function summarize(items: Iterable<Pick<Item, 'outcome'>>): Summary {
+  const summary = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Summary;
+  summary.total = 0;
+  for (const item of items) {
+    summary.total++;
+    if (item.outcome) summary[item.outcome]++;
+  }
+  return summary;
+}
+
+/** 0 when every item ended well, 1 otherwise (2 is for errors found before any request). */
+export function exitCodeFor(summary: Summary): 0 | 1 {
+  const ended = OUTCOMES.filter((o) => OK_OUTCOMES.has(o)).reduce((n, o) => n + summary[o], 0);
+  return ended === summary.total ? 0 : 1;
+}
+
+export function reportItem(item: Item): Record<(typeof REPORT_FIELDS)[number], unknown> {
+  return {
+    input: item.input,
+    userId: item.userId,
+    login: item.login,
+    statusBefore: item.statusBefore,
+    statusAfter: item.statusAfter,
+    outcome: item.outcome ?? 'pending',
+    error: item.error,
+    requestId: item.requestId,
+    attempts: item.attempts,
+    waitMs: Math.round(item.waitMs),
+    note: item.note,
+  };
+}
+
+async function write(stream: NodeJS.WritableStream, chunk: string): Promise<void> {
+  if (!stream.write(chunk)) await once(stream, 'drain');
+}
+
+/** Write a JSON or CSV report (by file extension) as a stream, so 200,000 items never sit in one string. */
+export async function writeReport(path: string, header: ReportHeader, items: Iterable<Item>): Promise<void> {
+  const file = createWriteStream(path, { mode: 0o600 });
+  const closed = once(file, 'close');
+  if (path.toLowerCase().endsWith('.csv')) {
+    const csv = stringify({ header: true, columns: [...REPORT_FIELDS.filter((f) => f !== 'error'), 'errorStatus', 'errorCode', 'errorSummary', 'errorId'] });
+    csv.pipe(file);
+    for (const item of items) {
+      const r = reportItem(item);
+      const err = item.error;
+      const row = { ...r, error: undefined, errorStatus: err?.status ?? '', errorCode: err?.errorCode ?? '', errorSummary: err?.errorSummary ?? '', errorId: err?.errorId ?? '' };
+      if (!csv.write(row)) await once(csv, 'drain');
+    }
+    csv.end();
+  } else {
+    const { summary, ...rest } = header;
+    const head = JSON.stringify({ ...rest, summary }, null, 2);
+    await write(file, `${head.slice(0, -2)},\n  "items": [`);
+    let first = true;
+    for (const item of items) {
+      await write(file, `${first ? '\n' : ',\n'}    ${JSON.stringify(reportItem(item))}`);
+      first = false;
+    }
+    await write(file, `${first ? '' : '\n  '}]\n}\n`);
+    file.end();
+  }
+  await closed;
+}
+
+/** A short human summary, one outcome per line, for stderr. */
+export function formatSummary(header: ReportHeader): string {
+  const s = header.summary;
+  const lines = OUTCOMES.filter((o) => s[o] > 0).map((o) => `  ${o.padEnd(20)} ${String(s[o]).padStart(7)}`);
+  const verb = header.dryRun ? 'Plan' : 'Run';
+  return [`${verb} ${header.action} on ${header.org}: ${s.total} identities`, ...lines].join('\n');
+}

@@ -1,0 +1,170 @@
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { AuthProvider } from './auth.js';
+import { OktaApiError, OktaTransportError, type TransportPhase } from './errors.js';
+import type { OrgUrl } from './org-url.js';
+import { parseRateLimit, parseServerDate, type OktaResponse } from './response.js';
+import { VERSION } from '../version.js';
+
+export interface OktaClientOptions {
+  /** Most sockets open to the org at once (keep-alive). */
+  connections: number;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  userAgent: string;
+}
+
+export const CLIENT_DEFAULTS: Readonly<OktaClientOptions> = Object.freeze({
+  connections: 16,
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 30_000,
+  bodyTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 30_000,
+  userAgent: `okta-action/${VERSION}`,
+});
+
+/** Retry bookkeeping the client turns into X-Okta-Retry-For / X-Okta-Retry-Count, as Okta's SDKs do. */
+export interface RetryInfo {
+  retryFor: string | null;
+  retryCount: number;
+}
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'DELETE' | 'PUT';
+  /** Path with every dynamic segment already encoded (see encodeSegment). */
+  path: string;
+  query?: Record<string, string | undefined>;
+  retry?: RetryInfo;
+  body?: unknown;
+}
+
+function transportError(err: unknown): OktaTransportError {
+  const e = err as { code?: string; message?: string };
+  const code = e?.code ?? 'UNKNOWN';
+  let phase: TransportPhase = 'send';
+  if (err instanceof undiciErrors.ConnectTimeoutError || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    phase = 'connect';
+  else if (err instanceof undiciErrors.HeadersTimeoutError) phase = 'headers';
+  else if (err instanceof undiciErrors.BodyTimeoutError) phase = 'body';
+  return new OktaTransportError(`${code}: ${e?.message ?? String(err)}`, code, phase);
+}
+
+/**
+ * The one way okta-action talks to Okta: undici, one keep-alive Agent per org with capped
+ * connections, explicit timeouts, Okta's headers, typed errors, and every response's rate-limit
+ * headers and Date handed back to the caller. Redirects are never followed.
+ */
+export class OktaClient {
+  readonly org: OrgUrl;
+  readonly options: Readonly<OktaClientOptions>;
+  readonly #auth: AuthProvider;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+
+  constructor(org: OrgUrl, auth: AuthProvider, options: Partial<OktaClientOptions> = {}, dispatcher?: Dispatcher) {
+    this.org = org;
+    this.options = Object.freeze({ ...CLIENT_DEFAULTS, ...options });
+    this.#auth = auth;
+    this.#ownsDispatcher = !dispatcher;
+    this.#dispatcher =
+      dispatcher ??
+      new Agent({
+        connections: this.options.connections,
+        pipelining: 1,
+        keepAliveTimeout: this.options.keepAliveTimeoutMs,
+        headersTimeout: this.options.headersTimeoutMs,
+        bodyTimeout: this.options.bodyTimeoutMs,
+        connect: { timeout: this.options.connectTimeoutMs },
+      });
+  }
+
+  get authScheme(): string {
+    return this.#auth.scheme;
+  }
+
+  secrets(): readonly string[] {
+    return this.#auth.secrets();
+  }
+
+  /** Send one request. Resolves with any 2xx; throws OktaApiError for other statuses, OktaTransportError when no answer came. */
+  async request<T = unknown>(spec: RequestSpec): Promise<OktaResponse<T>> {
+    const response = await this.#send<T>(spec);
+    if (response.status === 401 && this.#auth.refresh && (await this.#auth.refresh())) {
+      const again = await this.#send<T>(spec);
+      return this.#check(again);
+    }
+    return this.#check(response);
+  }
+
+  #check<T>(response: OktaResponse<T>): OktaResponse<T> {
+    if (response.status >= 200 && response.status < 300) return response;
+    if (response.status >= 300 && response.status < 400) {
+      const to = String(response.headers.location ?? 'elsewhere');
+      throw new OktaApiError({
+        ...response,
+        body: { errorCode: null, errorSummary: `Okta answered with a redirect to ${to}; okta-action never follows redirects with credentials` },
+      });
+    }
+    throw new OktaApiError(response);
+  }
+
+  async #send<T>(spec: RequestSpec): Promise<OktaResponse<T>> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) qs.set(k, v);
+    const path = qs.size ? `${spec.path}?${qs.toString()}` : spec.path;
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'user-agent': this.options.userAgent,
+      ...(await this.#auth.headers(spec.method, `${this.org.origin}${spec.path}`)),
+    };
+    if (spec.method === 'POST' || spec.method === 'PUT') headers['content-length'] = String(body ? Buffer.byteLength(body) : 0);
+    if (spec.retry && spec.retry.retryCount > 0) {
+      if (spec.retry.retryFor) headers['x-okta-retry-for'] = spec.retry.retryFor;
+      headers['x-okta-retry-count'] = String(spec.retry.retryCount);
+    }
+    const sentAt = Date.now();
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.#dispatcher.request({ origin: this.org.origin, path, method: spec.method, headers, body });
+    } catch (err) {
+      throw transportError(err);
+    }
+    const receivedAt = Date.now();
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      throw transportError(err);
+    }
+    let parsed: unknown = null;
+    if (text.length) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = { errorSummary: `Okta answered HTTP ${res.statusCode} with a body that is not JSON` };
+      }
+    }
+    const requestId = res.headers['x-okta-request-id'];
+    return {
+      status: res.statusCode,
+      headers: res.headers as OktaResponse['headers'],
+      body: parsed as T,
+      requestId: (Array.isArray(requestId) ? requestId[0] : requestId) ?? null,
+      rateLimit: parseRateLimit(res.headers as OktaResponse['headers']),
+      serverDate: parseServerDate(res.headers as OktaResponse['headers']),
+      sentAt,
+      receivedAt,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { org: this.org.origin, auth: this.#auth.scheme };
+  }
+}

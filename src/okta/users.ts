@@ -1,0 +1,82 @@
+import LinkHeader from 'http-link-header';
+import { z } from 'zod';
+import type { OktaClient, RetryInfo } from './client.js';
+import { OktaApiError } from './errors.js';
+import { USER_STATUSES, type LifecycleOperation } from './lifecycle.js';
+import { encodeSegment } from './org-url.js';
+import type { OktaResponse } from './response.js';
+
+/** The part of Okta's User object okta-action reads. */
+export const oktaUserSchema = z.looseObject({
+  id: z.string().min(1),
+  status: z.enum(USER_STATUSES),
+  transitioningToStatus: z.string().nullish(),
+  profile: z.looseObject({ login: z.string().nullish(), email: z.string().nullish() }).nullish(),
+  _links: z.record(z.string(), z.unknown()).nullish(),
+});
+export type OktaUser = z.infer<typeof oktaUserSchema>;
+
+export function parseUser(response: OktaResponse<unknown>): OktaUser {
+  const parsed = oktaUserSchema.safeParse(response.body);
+  if (!parsed.success)
+    throw new OktaApiError({ ...response, body: { errorSummary: `Okta returned a user object okta-action cannot read: ${z.prettifyError(parsed.error).split('\n')[0]}` } });
+  return parsed.data;
+}
+
+export const userPath = (idOrLogin: string): string => `/api/v1/users/${encodeSegment(idOrLogin)}`;
+
+/** GET /api/v1/users/{id|login|shortname}: the id and current status in one call. */
+export function getUser(client: OktaClient, idOrLogin: string, retry?: RetryInfo): Promise<OktaResponse<unknown>> {
+  return client.request({ method: 'GET', path: userPath(idOrLogin), retry });
+}
+
+/** Send one lifecycle operation to a user's Okta id (never a login). */
+export function sendLifecycle(
+  client: OktaClient,
+  userId: string,
+  op: LifecycleOperation,
+  query: Record<string, string>,
+  retry?: RetryInfo,
+): Promise<OktaResponse<unknown>> {
+  return client.request({ method: op.method, path: `${userPath(userId)}/${op.route}`, query: { ...op.query, ...query }, retry });
+}
+
+/** Okta's search syntax: string values in double quotes, with `"` and `\` escaped. */
+export function searchLiteral(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * Follow Okta's Link pagination from a first path. Each page goes through `fetchPage`, so the
+ * caller can pace it. Only `rel="next"` links on the org's own origin are followed.
+ */
+export async function* paginate<T>(
+  client: OktaClient,
+  first: string,
+  fetchPage: (pathAndQuery: string) => Promise<OktaResponse<unknown>>,
+  maxPages = 1000,
+): AsyncGenerator<T[], void, undefined> {
+  let next: string | null = first;
+  for (let page = 0; next && page < maxPages; page++) {
+    const response = await fetchPage(next);
+    yield Array.isArray(response.body) ? (response.body as T[]) : [];
+    next = nextLink(response, client.org.origin);
+  }
+}
+
+export function nextLink(response: OktaResponse<unknown>, origin: string): string | null {
+  const raw = response.headers.link;
+  const headerValue = Array.isArray(raw) ? raw.join(', ') : raw;
+  if (!headerValue) return null;
+  const ref = LinkHeader.parse(headerValue).rel('next')[0];
+  if (!ref) return null;
+  const url = new URL(ref.uri, origin);
+  if (url.origin !== origin) throw new Error(`Okta's next-page link points to ${url.origin}, not the org; not followed`);
+  return `${url.pathname}${url.search}`;
+}
+
+/** GET a path+query relative to the org (pagination pages). */
+export function getPage(client: OktaClient, pathAndQuery: string, retry?: RetryInfo): Promise<OktaResponse<unknown>> {
+  const [path, search = ''] = pathAndQuery.split('?', 2) as [string, string?];
+  return client.request({ method: 'GET', path, query: Object.fromEntries(new URLSearchParams(search)), retry });
+}

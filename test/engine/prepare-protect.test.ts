@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { prepareItems } from '../../src/engine/prepare.js';
+import { protectionFromEntries, protectionReason } from '../../src/engine/protect.js';
+
+describe('prepareItems', () => {
+  it('settles invalid, duplicate and deferred identities in input order before any request', () => {
+    const items = prepareItems(['a@x.com', '', 'A@X.com', 'b', 'x\r\ny', 'c', 'd', 'b'], { objectsPerRun: 3 });
+    expect(items.map((i) => i.outcome)).toEqual([null, 'invalid_input', 'duplicate', null, 'invalid_input', null, 'deferred', 'duplicate']);
+    expect(items.map((i) => i.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(items[2]!.note).toBe('same identity as item 1');
+  });
+  it('refuses identities over 1024 characters', () => {
+    const [item] = prepareItems(['a'.repeat(5000)]);
+    expect(item!.outcome).toBe('invalid_input');
+  });
+});
+
+describe('protection', () => {
+  const policy = protectionFromEntries(['# break-glass', '*-breakglass@corp.com', 'CEO@corp.com', '00u1234567890abcdefg']);
+  it.each([
+    ['ops-breakglass@corp.com', '00uAAAAAAAAAAAAAAAAA', 'matches a protected login pattern'],
+    ['ceo@corp.com', '00uBBBBBBBBBBBBBBBBB', 'listed in the protected accounts'],
+    ['someone@corp.com', '00u1234567890abcdefg', 'listed in the protected accounts'],
+    ['someone@corp.com', '00uCCCCCCCCCCCCCCCCC', null],
+    ['breakglass@corp.com', '00uDDDDDDDDDDDDDDDDD', null],
+  ])('%s (%s) → %s', (login, id, reason) => {
+    expect(protectionReason(policy, { id, profile: { login } })).toBe(reason);
+  });
+  it('does not treat regex characters in patterns as regex', () => {
+    const p = protectionFromEntries(['a.b*@corp.com']);
+    expect(protectionReason(p, { id: '00uX', profile: { login: 'a.bc@corp.com' } })).not.toBeNull();
+    expect(protectionReason(p, { id: '00uX', profile: { login: 'axbc@corp.com' } })).toBeNull();
+  });
+});
