@@ -5,6 +5,7 @@ import { OktaClient, type OktaClientOptions } from '../okta/client.js';
 import { UsageError } from '../okta/errors.js';
 import { getOperation, type OperationName } from '../okta/lifecycle.js';
 import type { OrgUrl } from '../okta/org-url.js';
+import type { OktaUser } from '../okta/users.js';
 import { prepareItems } from '../engine/prepare.js';
 import { summarize, type ReportHeader } from '../engine/report.js';
 import { executeRun, type EngineDeps, type Progress, type RunResult } from '../engine/run.js';
@@ -22,6 +23,8 @@ export interface ActionSettings {
   /** null: the default (100 for irreversible operations, none otherwise). */
   maxChanges: number | null;
   protect: ProtectionSources;
+  /** Set on an undo run: the run it undoes. */
+  undoOf?: string | null;
 }
 
 export const ACTION_DEFAULTS: Readonly<Omit<ActionSettings, 'action'>> = Object.freeze({
@@ -48,10 +51,13 @@ export interface Connection {
 export interface RunKeeper {
   create(header: RunHeader, items: Item[]): void;
   journal(runId: string): RunJournal & { close(): Promise<void> | void };
-  finish(runId: string, fin: { finishedAt: string; status: 'finished' | 'aborted' | 'interrupted'; summary: Record<string, number> }): void;
+  /** An interrupted run is not finished: it stays resumable. */
+  finish(runId: string, fin: { finishedAt: string; status: 'finished' | 'aborted'; summary: Record<string, number> }): void;
 }
 
 export interface RunCallbacks {
+  /** Undo: act only on users still in the status the undone run left them in (by Okta id). */
+  expected?: ReadonlyMap<string, string | null>;
   onProgress?: (p: Progress) => void;
   onGovernorEvent?: GovernorOptions['onEvent'];
   signal?: AbortSignal;
@@ -79,7 +85,16 @@ export function effectiveMaxChanges(s: ActionSettings): number | null {
 
 /** Settings as stored with a run: everything needed to resume it, and never a credential. */
 export function runOptions(s: ActionSettings): Record<string, unknown> {
-  return { objectsPerRun: s.objectsPerRun, concurrency: s.concurrency, rateShare: s.rateShare, sendEmail: s.sendEmail, maxChanges: s.maxChanges, protect: s.protect };
+  return { objectsPerRun: s.objectsPerRun, concurrency: s.concurrency, rateShare: s.rateShare, sendEmail: s.sendEmail, maxChanges: s.maxChanges, protect: s.protect, undoOf: s.undoOf ?? null };
+}
+
+/** Undo's gate: a user whose status moved since the run is left alone, with the reason. */
+function expectStatus(expected: ReadonlyMap<string, string | null>, runId: string) {
+  return (_item: Item, user: OktaUser): string | null => {
+    const want = expected.get(user.id);
+    if (want === undefined) return `not changed by run ${runId}`;
+    return user.status === want ? null : `status is now ${user.status}, not ${want} as run ${runId} left it`;
+  };
 }
 
 /** Run the engine over prepared items for one org: the shared core of start, resume and continue. */
@@ -99,11 +114,12 @@ export async function execute(conn: Connection, settings: ActionSettings, header
       maxChanges: effectiveMaxChanges(settings),
       protection: policy,
       lookahead: Math.max(64, settings.concurrency * 8),
+      precondition: cb.expected ? expectStatus(cb.expected, settings.undoOf ?? 'the earlier run') : null,
     }, deps);
     const finishedAt = new Date().toISOString();
     const summary = summarize(items);
     const status = result.aborted ? 'aborted' : result.interrupted ? 'interrupted' : 'finished';
-    keeper?.finish(header.id, { finishedAt, status, summary });
+    if (status !== 'interrupted') keeper?.finish(header.id, { finishedAt, status, summary });
     const stats = governor.stats();
     return {
       header: { runId: header.id, action: header.action, org: header.org, dryRun: header.dryRun, startedAt: header.startedAt, finishedAt, status, summary, stats: { rateLimited: stats.rateLimited, concurrencyLimited: stats.concurrencyLimited, retries: stats.retries, waitMs: Math.round(stats.waitMs), requests: stats.requests } },

@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { addRunOptions, runCommand, type RunFlags } from './run-command.js';
 import { registerSim } from './sim-command.js';
 import { registerDemo } from './demo-command.js';
+import { registerHistory } from './history-commands.js';
 
 export function buildProgram(): Command {
   const program = new Command('okta-action')
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   addRunOptions(program.command('plan').description('read every user and show what run would do; changes nothing')).action(async (flags: RunFlags) => {
     process.exitCode = await runCommand({ ...flags, yes: true }, true);
   });
+  registerHistory(program);
   registerSim(program);
   registerDemo(program);
   return program;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { ACTION_DEFAULTS, startRun, type ActionSettings, type CompletedRun } from '../app/action.js';
+import { ACTION_DEFAULTS, startRun, validateSettings, type ActionSettings, type CompletedRun, type RunCallbacks } from '../app/action.js';
+import { deferredInputs, loadRunOrThrow } from '../app/history.js';
 import { resolveAuth, resolveOrg } from '../app/credentials.js';
 import { readDataCollectionFile, type InputFormat } from '../engine/input/index.js';
 import { exitCodeFor, formatSummary, reportItem, writeReport } from '../engine/report.js';
@@ -10,12 +11,13 @@ import { OPERATION_NAMES, getOperation, type OperationName } from '../okta/lifec
 import { confirmIrreversible } from './confirm.js';
 import { collect, fraction, oneOf, wholeNumber } from './options.js';
 import { progressReporter } from './progress.js';
-import { openKeeper, storeOption } from './store-option.js';
+import { openStore, storeOption, type OpenedStore } from './store-option.js';
 
 export interface RunFlags {
   org?: string;
-  action: OperationName;
-  input: string;
+  action?: OperationName;
+  input?: string;
+  continue?: string;
   inputFormat?: InputFormat;
   column?: string;
   objectsPerRun: number;
@@ -37,8 +39,9 @@ export interface RunFlags {
 export function addRunOptions(cmd: Command): Command {
   return cmd
     .option('--org <host>', 'Okta org host, e.g. dev-123.okta.com (env OKTA_ORG_URL)')
-    .addOption(new Option('--action <operation>', `lifecycle operation: ${OPERATION_NAMES.join(', ')}`).argParser(oneOf('--action', OPERATION_NAMES)).makeOptionMandatory())
-    .requiredOption('--input <file>', "data collection file of identities, or '-' for stdin")
+    .addOption(new Option('--action <operation>', `lifecycle operation: ${OPERATION_NAMES.join(', ')}`).argParser(oneOf('--action', OPERATION_NAMES)))
+    .option('--input <file>', "data collection file of identities, or '-' for stdin")
+    .option('--continue <runId>', 'start a new run over the identities an earlier run deferred (Objects Per Run)')
     .addOption(new Option('--input-format <format>', 'input format (detected when not given)').choices(['text', 'csv', 'json', 'stix']))
     .option('--column <name>', 'CSV column that holds the identities')
     .option('--objects-per-run <n>', 'most identities one run processes; the rest are deferred', wholeNumber('--objects-per-run', 1), ACTION_DEFAULTS.objectsPerRun)
@@ -86,37 +89,62 @@ export async function finishCommand(done: CompletedRun, reportPath: string | und
   return exitCodeFor(done.header.summary);
 }
 
+/** Where the identities come from: a data collection file, or the deferred items of an earlier run. */
+async function collectionFor(flags: RunFlags, keeper: OpenedStore | null): Promise<{ action: OperationName; identities: string[]; parentRunId: string | null }> {
+  if (flags.continue) {
+    if (flags.input) throw new UsageError('Pass either --input or --continue, not both.');
+    if (!keeper) throw new UsageError('--continue needs the run store.');
+    const parent = loadRunOrThrow(keeper.store, flags.continue);
+    if (flags.action && flags.action !== parent.header.action)
+      throw new UsageError(`Run ${flags.continue} was ${parent.header.action}; --continue keeps its action.`);
+    return { action: parent.header.action, identities: deferredInputs(parent), parentRunId: parent.header.id };
+  }
+  if (!flags.action) throw new UsageError(`Choose an action with --action (${OPERATION_NAMES.join(', ')}).`);
+  if (!flags.input) throw new UsageError("Give the data collection with --input FILE (or '-' for stdin).");
+  const collection = await readDataCollectionFile(flags.input, { format: flags.inputFormat, column: flags.column, maxBytes: flags.maxInputBytes, sourceName: flags.input });
+  return { action: flags.action, identities: collection.identities, parentRunId: null };
+}
+
 export async function runCommand(flags: RunFlags, dryRun: boolean, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const org = resolveOrg(flags.org, env, flags.allowHost ?? []);
   const auth = resolveAuth(flags.tokenFile, env);
-  const collection = await readDataCollectionFile(flags.input, { format: flags.inputFormat, column: flags.column, maxBytes: flags.maxInputBytes, sourceName: flags.input });
-  const settings: ActionSettings = {
-    ...ACTION_DEFAULTS,
-    action: flags.action,
-    dryRun,
-    objectsPerRun: flags.objectsPerRun,
-    concurrency: flags.concurrency,
-    rateShare: flags.rateShare,
-    sendEmail: Boolean(flags.sendEmail),
-    maxChanges: flags.maxChanges ?? null,
-    protect: { entries: await readProtectFile(flags.protect), groups: flags.protectGroup ?? [] },
-  };
-  const op = getOperation(flags.action)!;
-  if (op.destructive && !dryRun)
-    await confirmIrreversible(op.label, Math.min(collection.identities.length, flags.objectsPerRun), { yes: Boolean(flags.yes), inputIsStdin: flags.input === '-' });
-  const keeper = openKeeper(flags, dryRun);
+  const opened = openStore(flags);
+  try {
+    const { action, identities, parentRunId } = await collectionFor(flags, opened);
+    const settings: ActionSettings = {
+      ...ACTION_DEFAULTS,
+      action,
+      dryRun,
+      objectsPerRun: flags.objectsPerRun,
+      concurrency: flags.concurrency,
+      rateShare: flags.rateShare,
+      sendEmail: Boolean(flags.sendEmail),
+      maxChanges: flags.maxChanges ?? null,
+      protect: { entries: await readProtectFile(flags.protect), groups: flags.protectGroup ?? [] },
+    };
+    validateSettings(settings);
+    const op = getOperation(action)!;
+    if (op.destructive && !dryRun)
+      await confirmIrreversible(op.label, Math.min(identities.length, flags.objectsPerRun), { yes: Boolean(flags.yes), inputIsStdin: flags.input === '-' });
+    return await withRunSignals(identities.length, (cb) =>
+      startRun({ org, auth }, settings, identities, opened?.keeper ?? null, { ...cb, actor: env.USER ?? null, parentRunId }).then((done) => finishCommand(done, flags.report, auth.secrets())),
+    );
+  } finally {
+    opened?.close();
+  }
+}
+
+/** Ctrl-C or SIGTERM stops a run cleanly (in-flight requests finish; the rest stays resumable), with a progress bar meanwhile. */
+export async function withRunSignals<T>(total: number, fn: (cb: RunCallbacks) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const bar = progressReporter(collection.identities.length);
+  const bar = progressReporter(total);
   try {
-    const done = await startRun({ org, auth }, settings, collection.identities, keeper, { onProgress: (p) => bar.update(p), signal: controller.signal, actor: env.USER ?? null });
-    bar.stop();
-    return await finishCommand(done, flags.report, auth.secrets());
+    return await fn({ onProgress: (p) => bar.update(p), signal: controller.signal });
   } finally {
     bar.stop();
-    keeper?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -1,4 +1,4 @@
-import type { Governor } from '../governor/index.js';
+import { governorFailure, type Governor } from '../governor/index.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaApiError } from '../okta/errors.js';
 import { getPage, getUser, paginate, parseUser, searchLiteral, type OktaUser } from '../okta/users.js';
@@ -60,9 +60,10 @@ export class Resolver {
       record({ method: 'GET', route: '/api/v1/users/{id}', status: response.status, requestId: response.requestId, attempt: result.attempts, waitMs: result.waitMs, durationMs: Date.now() - started, error: null });
       return { kind: 'user', user: parseUser(response), requestId: response.requestId, waitMs: result.waitMs, via: 'get' };
     } catch (err) {
-      const e = err as OktaApiError & { attempts?: number; waitMs?: number };
-      record({ method: 'GET', route: '/api/v1/users/{id}', status: e.status ?? null, requestId: e.requestId ?? null, attempt: e.attempts ?? 1, waitMs: e.waitMs ?? 0, durationMs: Date.now() - started, error: itemError(err).errorSummary });
-      const waitMs = e.waitMs ?? 0;
+      const e = err as Partial<OktaApiError>;
+      const gov = governorFailure(err);
+      const waitMs = gov?.waitMs ?? 0;
+      record({ method: 'GET', route: '/api/v1/users/{id}', status: e.status ?? null, requestId: e.requestId ?? null, attempt: gov?.attempts ?? 1, waitMs, durationMs: Date.now() - started, error: itemError(err).errorSummary });
       if (err instanceof OktaApiError && err.status === 404) {
         if (looksLikeEmail(value)) return this.#byEmail(value, record, waitMs);
         return { kind: 'unresolved', outcome: 'not_found', error: itemError(err), requestId: err.requestId, note: null, waitMs };

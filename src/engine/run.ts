@@ -1,4 +1,4 @@
-import type { Governor } from '../governor/index.js';
+import { governorFailure, type Governor } from '../governor/index.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaApiError } from '../okta/errors.js';
 import type { LifecycleOperation } from '../okta/lifecycle.js';
@@ -20,6 +20,8 @@ export interface RunSettings {
   protection: ProtectionPolicy;
   /** How many identities ahead of the decision cursor may be resolving at once. */
   lookahead: number;
+  /** Optional gate after resolution: a reason to skip this user (undo uses it), or null to go on. */
+  precondition: ((item: Item, user: OktaUser) => string | null) | null;
 }
 
 export const RUN_DEFAULTS: Readonly<Omit<RunSettings, 'operation'>> = Object.freeze({
@@ -28,6 +30,7 @@ export const RUN_DEFAULTS: Readonly<Omit<RunSettings, 'operation'>> = Object.fre
   maxChanges: null,
   protection: EMPTY_PROTECTION,
   lookahead: 64,
+  precondition: null,
 });
 
 export interface Progress {
@@ -152,8 +155,7 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
         note: settled ? 'answer lost; a fresh read showed the change applied' : null,
       });
     } catch (err) {
-      const e = err as OktaApiError & { waitMs?: number };
-      item.waitMs += e.waitMs ?? 0;
+      item.waitMs += governorFailure(err)?.waitMs ?? 0;
       await settleWriteError(item, user, err ?? lastError);
     }
   };
@@ -219,6 +221,11 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
     const shield = protectionReason(settings.protection, user);
     if (shield) {
       finish(item, 'protected', { statusAfter: user.status, note: shield });
+      continue;
+    }
+    const skip = settings.precondition?.(item, user) ?? null;
+    if (skip) {
+      finish(item, 'skipped', { statusAfter: user.status, note: skip });
       continue;
     }
     const decision = decide(op, user);

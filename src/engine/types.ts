@@ -12,6 +12,7 @@ export const OUTCOMES = [
   'invalid_input',
   'deferred',
   'protected',
+  'skipped',
   'failed',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -24,6 +25,7 @@ export const OK_OUTCOMES: ReadonlySet<Outcome> = new Set([
   'duplicate',
   'deferred',
   'protected',
+  'skipped',
 ]);
 
 /** Where an item is in the journal protocol: pending → resolved → intent → done. */

@@ -1,0 +1,36 @@
+import os from 'node:os';
+import type { Item, RunHeader } from '../engine/types.js';
+import type { Lease, RunStore } from '../store/index.js';
+import type { RunKeeper } from './action.js';
+
+/**
+ * The run store as the engine's keeper. The run's lease is taken when the run is created (or
+ * resumed) and renewed by a heartbeat, so no second process can work on it while this one lives.
+ */
+export function storeKeeper(store: RunStore): RunKeeper & { close(): void } {
+  const leases = new Map<string, Lease>();
+  const take = (runId: string): Lease => {
+    let lease = leases.get(runId);
+    if (!lease) {
+      lease = store.acquireLease(runId, { pid: process.pid, host: os.hostname() });
+      leases.set(runId, lease);
+    }
+    return lease;
+  };
+  return {
+    create(header: RunHeader, items: Item[]) {
+      store.createRun(header, items);
+      take(header.id);
+    },
+    journal(runId: string) {
+      return store.journal(runId, { lease: take(runId) });
+    },
+    finish(runId, fin) {
+      store.finishRun(runId, fin);
+    },
+    close() {
+      for (const l of leases.values()) l.release();
+      leases.clear();
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import type { Command } from 'commander';
+import { execute, startRun } from '../app/action.js';
+import { resolveAuth } from '../app/credentials.js';
+import { expectedStatuses, loadRunOrThrow, planUndo, runToResume, settingsOf } from '../app/history.js';
+import { summarize, writeReport } from '../engine/report.js';
+import { UsageError } from '../okta/errors.js';
+import { getOperation } from '../okta/lifecycle.js';
+import { parseOrgUrl } from '../okta/org-url.js';
+import { eventsToJsonl } from '../store/index.js';
+import { confirmIrreversible } from './confirm.js';
+import { wholeNumber } from './options.js';
+import { finishCommand, withRunSignals } from './run-command.js';
+import { openStore, storeOption } from './store-option.js';
+
+interface StoreFlags {
+  store?: string;
+  tokenFile?: string;
+  report?: string;
+}
+
+/** The org a stored run belongs to (validated when the run was created). */
+const orgOf = (origin: string) => parseOrgUrl(origin, { allowedHosts: [new URL(origin).hostname] });
+
+export function registerHistory(program: Command): void {
+  program
+    .command('resume [runId]')
+    .description('finish an unfinished run (default: the latest); nothing is lost or sent twice')
+    .option('--report <file>', 'write the report to FILE (.json or .csv)')
+    .option('--token-file <file>', 'read the API token from FILE (mode 600) instead of OKTA_API_TOKEN')
+    .addOption(storeOption())
+    .action(async (runId: string | undefined, flags: StoreFlags) => {
+      const auth = resolveAuth(flags.tokenFile, process.env);
+      const opened = openStore(flags);
+      try {
+        const run = runToResume(opened.store, runId);
+        const settings = settingsOf(run.header);
+        const expected = settings.undoOf ? expectedStatuses(opened.store, settings.undoOf) : undefined;
+        const left = run.items.filter((i) => !i.outcome).length;
+        process.stderr.write(`Resuming run ${run.header.id} (${run.header.action} on ${run.header.org}): ${left} of ${run.items.length} identities left.\n`);
+        process.exitCode = await withRunSignals(run.items.length, (cb) =>
+          execute({ org: orgOf(run.header.org), auth }, settings, run.header, run.items, opened.keeper, { ...cb, expected }).then((done) => finishCommand(done, flags.report, auth.secrets())),
+        );
+      } finally {
+        opened.close();
+      }
+    });
+
+  program
+    .command('runs')
+    .description('list runs, newest first')
+    .option('--json', 'print JSON')
+    .option('--limit <n>', 'at most N runs', wholeNumber('--limit', 1), 50)
+    .addOption(storeOption())
+    .action((flags: StoreFlags & { json?: boolean; limit: number }) => {
+      const opened = openStore(flags, { readonly: false });
+      try {
+        const runs = opened.store.listRuns({ limit: flags.limit });
+        if (flags.json) return void process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+        const rows = runs.map((r) => {
+          const counts = Object.entries(r.counts).map(([k, v]) => `${k}:${v}`).join(' ');
+          return `${r.id}  ${r.startedAt.slice(0, 19).replace('T', ' ')}  ${(r.dryRun ? `plan ${r.action}` : r.action).padEnd(16)} ${r.status.padEnd(9)} ${String(r.total).padStart(6)}  ${counts}  ${r.actor ?? ''}`;
+        });
+        process.stdout.write(`${['run id                                started              action           status     total  outcomes', ...rows].join('\n')}\n`);
+      } finally {
+        opened.close();
+      }
+    });
+
+  program
+    .command('show <runId>')
+    .description("reproduce a past run's report")
+    .option('--report <file>', 'write the report to FILE (.json or .csv); default: JSON on stdout')
+    .addOption(storeOption())
+    .action(async (runId: string, flags: StoreFlags) => {
+      const opened = openStore(flags);
+      try {
+        const run = loadRunOrThrow(opened.store, runId);
+        const header = { runId, action: run.header.action, org: run.header.org, dryRun: run.header.dryRun, startedAt: run.header.startedAt, finishedAt: run.finishedAt, status: run.status, summary: summarize(run.items) };
+        await writeReport(flags.report ?? '/dev/stdout', header, opened.store.iterateItems(runId));
+      } finally {
+        opened.close();
+      }
+    });
+
+  program
+    .command('undo <runId>')
+    .description('apply the inverse operation (suspend ↔ unsuspend) to the users a run changed, where their status is still what the run left')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--report <file>', 'write the report to FILE (.json or .csv)')
+    .option('--token-file <file>', 'read the API token from FILE (mode 600) instead of OKTA_API_TOKEN')
+    .addOption(storeOption())
+    .action(async (runId: string, flags: StoreFlags & { yes?: boolean }) => {
+      const opened = openStore(flags);
+      try {
+        const run = loadRunOrThrow(opened.store, runId);
+        const plan = planUndo(run);
+        if (!plan.targets.length) throw new UsageError(`Run ${runId} changed no users; nothing to undo.`);
+        const auth = resolveAuth(flags.tokenFile, process.env);
+        await confirmIrreversible(`Undo of run ${runId} (${getOperation(plan.operation)!.label})`, plan.targets.length, { yes: Boolean(flags.yes), inputIsStdin: false });
+        const settings = { ...settingsOf(run.header), action: plan.operation, dryRun: false, maxChanges: null, undoOf: runId, objectsPerRun: Math.max(plan.targets.length, 1) };
+        const expected = new Map(plan.targets.map((t) => [t.userId, t.expected]));
+        process.exitCode = await withRunSignals(plan.targets.length, (cb) =>
+          startRun({ org: orgOf(run.header.org), auth }, settings, plan.targets.map((t) => t.userId), opened.keeper, { ...cb, expected, parentRunId: runId, actor: process.env.USER ?? null }).then((done) =>
+            finishCommand(done, flags.report, auth.secrets()),
+          ),
+        );
+      } finally {
+        opened.close();
+      }
+    });
+
+  program
+    .command('audit <runId>')
+    .description("export a run's request log (method, route, status, x-okta-request-id, attempt, wait, timing) for a SIEM")
+    .option('--format <format>', 'jsonl', 'jsonl')
+    .addOption(storeOption())
+    .action((runId: string, flags: StoreFlags & { format: string }) => {
+      if (flags.format !== 'jsonl') throw new UsageError('--format must be jsonl.');
+      const opened = openStore(flags);
+      try {
+        loadRunOrThrow(opened.store, runId);
+        for (const line of eventsToJsonl(opened.store.events(runId))) process.stdout.write(line);
+      } finally {
+        opened.close();
+      }
+    });
+}
