@@ -3,7 +3,7 @@ import { ACTION_DEFAULTS, startRun } from '../app/action.js';
 import { reportItem } from '../engine/report.js';
 import { SswsAuth } from '../okta/auth.js';
 import { parseOrgUrl } from '../okta/org-url.js';
-import { startSimulator, type Simulator } from '../sim/index.js';
+import type { Simulator } from '../sim/index.js';
 import { finishCommand } from './run-command.js';
 
 /**
@@ -29,7 +29,8 @@ export function registerDemo(program: Command): void {
     .description('unlock a collection of locked-out users on an embedded demo Okta org, and show the result')
     .option('--report <file>', 'also write the report to FILE (.json or .csv)')
     .action(async (flags: { report?: string }) => {
-      const sim = await startSimulator({ users: 60, seed: 7, latencyMs: 20 });
+      const { startSimulator } = await import('../sim/index.js');
+      const sim = await startSimulator({ users: 200, seed: 7, latencyMs: 20 });
       try {
         const identities = demoCollection(sim);
         process.stderr.write(`Demo org ${sim.url}: data collection "Locked-out users" with ${identities.length} identities; running Unlock User…\n`);

@@ -11,7 +11,9 @@ export function buildProgram(): Command {
   const program = new Command('okta-action')
     .version(VERSION)
     .description('Change the Okta status of many users at once: plan first, pace to Okta rate limits, survive crashes.')
-    .showHelpAfterError('(run okta-action help for usage)');
+    .showHelpAfterError('(run okta-action help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   addRunOptions(program.command('run').description('run a lifecycle operation on every identity of a data collection')).action(async (flags: RunFlags) => {
     process.exitCode = await runCommand(flags, false);
   });
@@ -27,8 +29,6 @@ export function buildProgram(): Command {
 /** Exit codes: 0 all well, 1 some identity ended badly or an unexpected error, 2 usage/config/input error before any request. */
 export async function main(argv: string[] = process.argv): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { loadSimConfigFile, startSimulator } from '../sim/index.js';
 import { wholeNumber } from './options.js';
 
 interface SimFlags {
@@ -21,6 +20,8 @@ export function registerSim(program: Command): void {
     .option('--seed <n>', 'seed for sample users and fault injection', wholeNumber('--seed', 0))
     .option('--config <file>', 'simulator configuration (JSON): rate-limit buckets, latency, faults')
     .action(async (flags: SimFlags) => {
+      // The simulator is loaded only when asked for.
+      const { loadSimConfigFile, startSimulator } = await import('../sim/index.js');
       const fromFile = flags.config ? await loadSimConfigFile(flags.config) : {};
       const sim = await startSimulator({ ...fromFile, ...(flags.users !== undefined && { users: flags.users }), ...(flags.seed !== undefined && { seed: flags.seed }), host: flags.host, port: flags.port });
       process.stdout.write(`${JSON.stringify({ url: sim.url, token: sim.token, adminUserId: sim.adminUserId })}\n`);

@@ -1,0 +1,45 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+
+export interface SimHandle {
+  url: string;
+  token: string;
+  adminUserId: string;
+  control<T = unknown>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T>;
+  stop(): Promise<void>;
+}
+
+const SIM_MAIN = fileURLToPath(new URL('../../src/sim/main.ts', import.meta.url));
+
+/** The simulator in its own process, so it never competes with the strategy's event loop. */
+export async function startSimProcess(config: Record<string, unknown>): Promise<SimHandle> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SIM_MAIN, '--port', '0', '--json', JSON.stringify(config)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', (l) => resolve(l));
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+  const info = JSON.parse(line) as { url: string; token: string; adminUserId: string };
+  return {
+    ...info,
+    async control<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+      const res = await request(`${info.url}/__sim/${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.body.text();
+      if (res.statusCode >= 300) throw new Error(`sim control ${path}: ${res.statusCode} ${text}`);
+      return (text ? JSON.parse(text) : null) as T;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
