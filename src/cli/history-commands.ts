@@ -6,7 +6,6 @@ import { summarize, writeReport } from '../engine/report.js';
 import { UsageError } from '../okta/errors.js';
 import { getOperation } from '../okta/lifecycle.js';
 import { parseOrgUrl } from '../okta/org-url.js';
-import { eventsToJsonl } from '../store/index.js';
 import { confirmIrreversible } from './confirm.js';
 import { wholeNumber } from './options.js';
 import { finishCommand, withRunSignals } from './run-command.js';
@@ -76,7 +75,7 @@ export function registerHistory(program: Command): void {
       try {
         const run = loadRunOrThrow(opened.store, runId);
         const header = { runId, action: run.header.action, org: run.header.org, dryRun: run.header.dryRun, startedAt: run.header.startedAt, finishedAt: run.finishedAt, status: run.status, summary: summarize(run.items) };
-        await writeReport(flags.report ?? '/dev/stdout', header, opened.store.iterateItems(runId));
+        await writeReport(flags.report ?? '-', header, opened.store.iterateItems(runId));
       } finally {
         opened.close();
       }
@@ -118,8 +117,10 @@ export function registerHistory(program: Command): void {
       if (flags.format !== 'jsonl') throw new UsageError('--format must be jsonl.');
       const opened = openStore(flags);
       try {
-        loadRunOrThrow(opened.store, runId);
-        for (const line of eventsToJsonl(opened.store.events(runId))) process.stdout.write(line);
+        const run = loadRunOrThrow(opened.store, runId);
+        // Each line stands alone for a SIEM: which run, which action, which org.
+        const context = { runId, action: run.header.action, org: run.header.org, actor: run.header.actor ?? null };
+        for (const e of opened.store.events(runId)) process.stdout.write(`${JSON.stringify({ ...context, ...e })}\n`);
       } finally {
         opened.close();
       }

@@ -56,13 +56,17 @@ async function write(stream: NodeJS.WritableStream, chunk: string): Promise<void
   if (!stream.write(chunk)) await once(stream, 'drain');
 }
 
-/** Write a JSON or CSV report (by file extension) as a stream, so 200,000 items never sit in one string. */
+/**
+ * Write a JSON or CSV report (by file extension; `-` is JSON on stdout) as a stream, so 200,000
+ * items never sit in one string. Report files are created readable by their owner only.
+ */
 export async function writeReport(path: string, header: ReportHeader, items: Iterable<Item>): Promise<void> {
-  const file = createWriteStream(path, { mode: 0o600 });
-  const closed = once(file, 'close');
-  if (path.toLowerCase().endsWith('.csv')) {
+  const toStdout = path === '-';
+  const file = toStdout ? process.stdout : createWriteStream(path, { mode: 0o600 });
+  const closed = toStdout ? Promise.resolve() : once(file, 'close');
+  if (!toStdout && path.toLowerCase().endsWith('.csv')) {
     const csv = stringify({ header: true, columns: [...REPORT_FIELDS.filter((f) => f !== 'error'), 'errorStatus', 'errorCode', 'errorSummary', 'errorId'] });
-    csv.pipe(file);
+    csv.pipe(file as NodeJS.WritableStream);
     for (const item of items) {
       const r = reportItem(item);
       const err = item.error;
@@ -80,7 +84,7 @@ export async function writeReport(path: string, header: ReportHeader, items: Ite
       first = false;
     }
     await write(file, `${first ? '' : '\n  '}]\n}\n`);
-    file.end();
+    if (!toStdout) file.end();
   }
   await closed;
 }

@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync, copyFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { BIN, runCli } from '../helpers/cli.js';
+
+let sim: Simulator;
+let dir: string;
+let store: string;
+let env: Record<string, string>;
+const file = (name: string, text: string) => {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+const runsJson = async () => JSON.parse((await runCli(['runs', '--json', '--store', store], { env })).stdout) as { id: string; action: string; status: string; parentRunId: string | null; total: number; counts: Record<string, number> }[];
+
+beforeAll(async () => {
+  sim = await startSimulator({ users: 0, seed: 8 });
+  dir = mkdtempSync(path.join(os.tmpdir(), 'okta-action-history-'));
+  store = path.join(dir, 'runs.db');
+  env = { OKTA_API_TOKEN: sim.token, OKTA_ORG_URL: sim.url, HOME: dir };
+});
+afterAll(async () => sim.close());
+
+describe('run --continue', () => {
+  it('starts a new run over the identities an earlier run deferred, linked back to it', async () => {
+    const users = Array.from({ length: 5 }, (_, i) => sim.addUser({ login: `cont.${i}@corp.example`, status: 'ACTIVE' }));
+    const first = await runCli(['run', '--action', 'suspend', '--objects-per-run', '2', '--input', file('cont.txt', users.map((u) => u.id).join('\n')), '--store', store], { env });
+    expect(first.code).toBe(0);
+    const [parent] = await runsJson();
+    expect(parent!.counts).toMatchObject({ changed: 2, deferred: 3 });
+    const out = path.join(dir, 'cont.json');
+    const second = await runCli(['run', '--continue', parent!.id, '--store', store, '--report', out], { env });
+    expect(second.code).toBe(0);
+    expect(json(out).items.map((i: { input: string; outcome: string }) => [i.input, i.outcome])).toEqual(users.slice(2).map((u) => [u.id, 'changed']));
+    expect(users.every((u) => sim.getUser(u.id)!.status === 'SUSPENDED')).toBe(true);
+    const [child] = await runsJson();
+    expect(child!.parentRunId).toBe(parent!.id);
+  });
+});
+
+describe('undo', () => {
+  it('un-suspends the users a suspend run changed, skipping any whose status moved since', async () => {
+    const users = Array.from({ length: 4 }, (_, i) => sim.addUser({ login: `undo.${i}@corp.example`, status: 'ACTIVE' }));
+    const already = sim.addUser({ login: 'undo.already@corp.example', status: 'SUSPENDED' });
+    await runCli(['run', '--action', 'suspend', '--input', file('undo.txt', [...users, already].map((u) => u.profile.login).join('\n')), '--store', store], { env });
+    const [run] = await runsJson();
+    sim.setUserStatus(users[3]!.id, 'DEPROVISIONED'); // someone deactivated this one meanwhile
+    const out = path.join(dir, 'undo.json');
+    const r = await runCli(['undo', run!.id, '--yes', '--store', store, '--report', out], { env });
+    expect(r.code).toBe(0);
+    const items = json(out).items as { userId: string; outcome: string; note: string }[];
+    expect(items.map((i) => i.outcome)).toEqual(['changed', 'changed', 'changed', 'skipped']);
+    expect(items[3]!.note).toBe(`status is now DEPROVISIONED, not SUSPENDED as run ${run!.id} left it`);
+    expect(users.slice(0, 3).every((u) => sim.getUser(u.id)!.status === 'ACTIVE')).toBe(true);
+    expect(sim.getUser(already.id)!.status).toBe('SUSPENDED'); // the run did not change it, so undo leaves it
+    const [undoRun] = await runsJson();
+    expect(undoRun).toMatchObject({ action: 'unsuspend', parentRunId: run!.id, status: 'finished' });
+  });
+
+  it.each([['unlock', 'LOCKED_OUT'], ['deactivate', 'ACTIVE']] as const)('says %s cannot be undone and changes nothing', async (action, status) => {
+    const u = sim.addUser({ login: `noundo.${action}@corp.example`, status });
+    await runCli(['run', '--action', action, '--yes', '--input', file(`noundo-${action}.txt`, u.id), '--store', store], { env });
+    const [run] = await runsJson();
+    const before = sim.requests().length;
+    const r = await runCli(['undo', run!.id, '--yes', '--store', store], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot be undone/);
+    expect(sim.requests().length).toBe(before);
+  });
+});
+
+describe('show, runs, audit', () => {
+  it("reproduces a past run's report and exports its request log as JSON lines", async () => {
+    const u = sim.addUser({ login: 'audit.me@corp.example', status: 'ACTIVE' });
+    const live = path.join(dir, 'live.json');
+    await runCli(['run', '--action', 'suspend', '--input', file('audit.txt', `${u.profile.login}\nnobody.here@corp.example`), '--store', store, '--report', live], { env });
+    const [run] = await runsJson();
+    const shown = path.join(dir, 'shown.json');
+    expect((await runCli(['show', run!.id, '--store', store, '--report', shown], { env })).code).toBe(0);
+    const a = json(live);
+    const b = json(shown);
+    expect(b.items).toEqual(a.items);
+    expect(b.summary).toEqual(a.summary);
+    const stdout = (await runCli(['show', run!.id, '--store', store], { env })).stdout;
+    expect(JSON.parse(stdout).items).toHaveLength(2);
+    const table = await runCli(['runs', '--store', store], { env });
+    expect(table.stdout).toContain(run!.id);
+    const audit = await runCli(['audit', run!.id, '--format', 'jsonl', '--store', store], { env });
+    const lines = audit.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => `${l.method} ${l.route} ${l.status}`)).toEqual(
+      expect.arrayContaining(['GET /api/v1/users/{id} 200', 'POST /api/v1/users/{id}/lifecycle/suspend 200', 'GET /api/v1/users/{id} 404']),
+    );
+    const post = lines.find((l) => l.method === 'POST');
+    expect(post).toMatchObject({ attempt: 1, itemIndex: 0, runId: run!.id, action: 'suspend', org: sim.url });
+    expect(post.durationMs).toBeGreaterThanOrEqual(0);
+    expect(post.requestId).toBe(a.items[0].requestId);
+  });
+});
+
+describe('one process per run', () => {
+  it('refuses to resume a run that a live process holds, and two processes on one store corrupt nothing', async () => {
+    sim.configure({ latencyMs: 30 });
+    try {
+      const users = Array.from({ length: 120 }, (_, i) => sim.addUser({ login: `lease.${i}@corp.example`, status: 'ACTIVE' }));
+      const child = spawn(process.execPath, [BIN, 'run', '--action', 'suspend', '--concurrency', '2', '--input', file('lease.txt', users.map((u) => u.id).join('\n')), '--store', store], { env: { ...env, PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
+      const exited = new Promise((r) => child.once('exit', r));
+      let live: { id: string } | undefined;
+      for (let i = 0; i < 200 && !live; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        live = (await runsJson()).find((r) => r.status === 'running' && r.total === 120);
+      }
+      expect(live).toBeDefined();
+      const refused = await runCli(['resume', live!.id, '--store', store], { env });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(new RegExp(`run ${live!.id} is being processed by pid ${child.pid}`));
+      // Meanwhile another process runs its own run on the same store.
+      const other = sim.addUser({ login: 'lease.other@corp.example', status: 'ACTIVE' });
+      expect((await runCli(['run', '--action', 'suspend', '--input', file('other.txt', other.id), '--store', store], { env })).code).toBe(0);
+      await exited;
+      const runs = await runsJson();
+      expect(runs.find((r) => r.id === live!.id)).toMatchObject({ status: 'finished', counts: { changed: 120 } });
+      const db = new Database(store, { readonly: true });
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      db.close();
+    } finally {
+      sim.configure({ latencyMs: 0 });
+    }
+  });
+});
+
+describe('a damaged store', () => {
+  const hash = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+  it.each([
+    ['truncated', (p: string) => truncateSync(p, 3000)],
+    ['not SQLite', (p: string) => writeFileSync(p, 'this is not a database\n'.repeat(100))],
+    ['a foreign SQLite file', (p: string) => { const db = new Database(p); db.exec('CREATE TABLE other(x)'); db.close(); }],
+  ])('%s: a clear error and never a silent reset', async (_name, damage) => {
+    const p = path.join(dir, `damaged-${Math.random().toString(36).slice(2)}.db`);
+    copyFileSync(store, p);
+    if (_name === 'a foreign SQLite file') writeFileSync(p, '');
+    damage(p);
+    const before = hash(p);
+    const r = await runCli(['runs', '--store', p], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(p);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(hash(p)).toBe(before);
+  });
+});
