@@ -1,0 +1,203 @@
+/**
+ * The Governor: every request to Okta goes through `run`, which paces it to its bucket's learned
+ * limits, holds it to the concurrency ceiling and applies the retry policy. All state lives in the
+ * instance; the decisions are the pure functions of bucket.ts, concurrency.ts and retry-policy.ts.
+ */
+import { OktaApiError, OktaTransportError } from '../okta/errors.js';
+import type { OktaResponse } from '../okta/response.js';
+import { blockUntil, observe, onDone, rollover, snapshotOf } from './bucket.js';
+import { initialCeiling, onConcurrencyLimited, onSuccess, type CeilingState } from './concurrency.js';
+import { resolveOptions } from './defaults.js';
+import { CallLedger } from './call.js';
+import { Lane, type AdmitDeps } from './lane.js';
+import { SkewEstimator } from './skew.js';
+import {
+  BUCKET_CLASSES,
+  type AttemptContext,
+  type BucketClass,
+  type BucketSnapshot,
+  type Classification,
+  type GovernedResult,
+  type GovernorEvent,
+  type GovernorOptions,
+  type GovernorStats,
+  type RunOpts,
+} from './types.js';
+import { planRetry } from './retry-plan.js';
+import { Semaphore } from './waiting.js';
+
+function errorCode(error: unknown): string | null {
+  if (error instanceof OktaTransportError) return error.code;
+  return error instanceof OktaApiError ? error.errorCode : null;
+}
+
+export class Governor {
+  readonly options: Readonly<GovernorOptions>;
+  readonly #skew = new SkewEstimator();
+  readonly #lanes: Record<BucketClass, Lane>;
+  readonly #slots: Semaphore;
+  readonly #deps: Record<BucketClass, AdmitDeps>;
+  #ceiling: CeilingState;
+  readonly #totals = { requests: 0, rateLimited: 0, concurrencyLimited: 0, retries: 0, waitMs: 0 };
+
+  constructor(options: Partial<GovernorOptions> = {}) {
+    this.options = resolveOptions(options);
+    const o = this.options;
+    this.#ceiling = initialCeiling(o.concurrency);
+    this.#slots = new Semaphore(this.#ceiling.ceiling);
+    this.#lanes = { read: new Lane('read'), write: new Lane('write'), list: new Lane('list') };
+    const params = { rateShare: o.rateShare, initialProbe: o.initialProbe, resetMarginMs: o.resetMarginMs };
+    // One dependencies object per lane, so its wait events name its bucket.
+    const deps = (bucket: BucketClass): AdmitDeps => ({
+      clock: o.clock,
+      time: this.#skew,
+      params,
+      slots: this.#slots,
+      jitter: () => o.random() * o.resetMarginMs,
+      onWait: (reason, until) => {
+        if (until === null || until > o.clock.now()) this.#emit({ type: 'wait', at: o.clock.now(), bucket, reason, until });
+      },
+    });
+    this.#deps = { read: deps('read'), write: deps('write'), list: deps('list') };
+  }
+
+  /**
+   * Run one request through pacing, the concurrency ceiling and the retry policy.
+   * Final errors are thrown as-is, with `governorFailure(err)` telling attempts / waitMs / 429s.
+   */
+  async run<T>(bucket: BucketClass, send: (ctx: AttemptContext) => Promise<OktaResponse<T>>, opts: RunOpts<T> = {}): Promise<GovernedResult<T>> {
+    const lane = this.#lanes[bucket];
+    if (!lane) throw new TypeError(`Unknown rate-limit bucket: ${String(bucket)}`);
+    const o = this.options;
+    const call = new CallLedger();
+    const wait = async (p: Promise<unknown>): Promise<void> => {
+      const start = o.clock.now();
+      const failure = await p.then(() => null, (err: unknown) => ({ err }));
+      call.waitMs += o.clock.now() - start;
+      this.#totals.waitMs += o.clock.now() - start;
+      if (failure) throw call.fail(failure.err, null);
+    };
+
+    for (;;) {
+      await wait(lane.admit(this.#deps[bucket], call.attempts > 0, opts.signal));
+      const outcome = await this.#attempt(lane, send, call);
+      if ('response' in outcome) return call.result(outcome);
+      const { error, answer, cls } = outcome;
+      const now = o.clock.now();
+      const q = { classification: cls, error, attempts: call.counted, rateLimited: call.rateLimited, maxAttempts: o.maxAttempts, maxRateLimitRetries: o.maxRateLimitRetries };
+      const plan = cls === 'fatal' ? null : planRetry({ ...o, classification: cls, count: call.countOf(cls), rateLimit: answer?.rateLimit ?? null, now, time: this.#skew });
+      // A 429 holds the whole bucket back, whether or not this call goes on.
+      if (plan?.kind === 'block') lane.update(blockUntil(lane.state, plan.until));
+      if (!plan || !o.policy.shouldRetry(q)) throw call.fail(error, cls);
+      const unclear = opts.idempotent === false && cls === 'transient' && o.policy.maybeApplied(error);
+      if (unclear && !opts.beforeResend) throw call.fail(error, cls, true);
+
+      const delayMs = plan.kind === 'block' ? Math.max(0, plan.until - now) : plan.ms;
+      this.#emit({ type: 'retry', at: now, bucket, attempt: call.attempts, classification: cls, status: answer?.status ?? null, code: errorCode(error), delayMs, retryFor: call.retryFor });
+      if (plan.kind === 'sleep' && plan.ms > 0) {
+        this.#emit({ type: 'wait', at: now, bucket, reason: 'backoff', until: now + plan.ms });
+        await wait(o.clock.sleep(plan.ms, opts.signal));
+      }
+      if (unclear) {
+        let verdict: { settled: T } | undefined;
+        try {
+          verdict = await opts.beforeResend!(error, call.attempts);
+        } catch (err) {
+          throw call.fail(err, null);
+        }
+        if (verdict) return call.result({ settled: verdict.settled });
+      }
+    }
+  }
+
+  /** One send, already admitted: learn from the answer, free the slot, update the counters. */
+  async #attempt<T>(
+    lane: Lane,
+    send: (ctx: AttemptContext) => Promise<OktaResponse<T>>,
+    call: CallLedger,
+  ): Promise<{ response: OktaResponse<T> } | { error: unknown; answer: OktaResponse<unknown> | null; cls: Classification }> {
+    const { clock, policy, aimd } = this.options;
+    const bucket = lane.bucket;
+    const epoch = this.#ceiling.epoch;
+    const attempt = ++call.attempts;
+    this.#totals.requests++;
+    if (attempt > 1) this.#totals.retries++;
+    const ctx: AttemptContext = { attempt, retryFor: call.retryFor, retryCount: attempt - 1 };
+    const sentAt = clock.now();
+    this.#emit({ type: 'send', at: sentAt, bucket, attempt, retryCount: ctx.retryCount, inFlight: this.#slots.active, ceiling: this.#ceiling.ceiling, snapshot: this.snapshot(bucket) });
+
+    let response: OktaResponse<T> | undefined;
+    let error: unknown;
+    try {
+      response = await send(ctx);
+    } catch (e) {
+      error = e;
+    }
+    const answer: OktaResponse<unknown> | null = response ?? (error instanceof OktaApiError ? error.response : null);
+    this.#complete(lane, answer);
+    const cls = response ? null : policy.classify(error);
+    this.#emit({
+      type: 'response', at: clock.now(), bucket, attempt, status: answer?.status ?? null, requestId: answer?.requestId ?? null,
+      rateLimit: answer?.rateLimit ?? null, latencyMs: clock.now() - sentAt, outcome: cls ?? 'ok', snapshot: this.snapshot(bucket),
+    });
+    if (response) {
+      this.#setCeiling(onSuccess(this.#ceiling, aimd), 'recovered');
+      return { response };
+    }
+    call.record(cls!, answer?.requestId);
+    if (cls === 'rate_limited' || cls === 'concurrency_limited') this.#totals.rateLimited++;
+    if (cls === 'concurrency_limited') {
+      this.#totals.concurrencyLimited++;
+      this.#setCeiling(onConcurrencyLimited(this.#ceiling, epoch, aimd), 'concurrency_limited');
+    }
+    return { error, answer, cls: cls! };
+  }
+
+  /** Current state of one bucket; null before its first rate-limit headers. */
+  snapshot(bucket: BucketClass): BucketSnapshot | null {
+    const lane = this.#lanes[bucket];
+    if (!lane) return null;
+    const now = this.options.clock.now();
+    const view = rollover(lane.state, now, this.#skew, this.options.resetMarginMs);
+    return snapshotOf(bucket, view, this.options.rateShare, this.#skew);
+  }
+
+  stats(): GovernorStats {
+    const buckets = Object.fromEntries(BUCKET_CLASSES.map((b) => [b, this.snapshot(b)])) as Record<BucketClass, BucketSnapshot | null>;
+    const skew = this.#skew.estimate();
+    return { ...this.#totals, ceiling: this.#ceiling.ceiling, clockOffsetMs: skew ? Math.round(skew.offset) : null, buckets };
+  }
+
+  /** Learn from one answer (or a failure without one) and free its concurrency slot. */
+  #complete(lane: Lane, answer: OktaResponse<unknown> | null): void {
+    let next = lane.state;
+    let counted = false;
+    if (answer) {
+      this.#skew.observe(answer.serverDate, answer.sentAt, answer.receivedAt);
+      if (answer.rateLimit && answer.rateLimit.limit > 0) {
+        next = observe(next, answer.rateLimit, answer.serverDate);
+        counted = true;
+      }
+    }
+    this.#slots.release();
+    lane.update(onDone(next, counted));
+  }
+
+  #setCeiling(next: CeilingState, reason: 'concurrency_limited' | 'recovered'): void {
+    const from = this.#ceiling.ceiling;
+    this.#ceiling = next;
+    if (next.ceiling !== from) {
+      this.#slots.setLimit(next.ceiling);
+      this.#emit({ type: 'ceiling', at: this.options.clock.now(), from, to: next.ceiling, reason });
+    }
+  }
+
+  #emit(e: GovernorEvent): void {
+    if (!this.options.onEvent) return;
+    try {
+      this.options.onEvent(e);
+    } catch {
+      // An observer's bug must not break request flow.
+    }
+  }
+}

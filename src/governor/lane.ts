@@ -1,0 +1,94 @@
+/**
+ * One bucket's lane: its learned state, a FIFO lock (one request at a time decides and waits on the
+ * bucket's pacing) and a notifier that wakes the waiting head when an answer changes the state.
+ *
+ * Admission order: pacing slot first, then a concurrency slot. A request waiting on its own bucket
+ * holds no concurrency slot, and each lane has at most one request queued for a slot, so one
+ * exhausted bucket never blocks the others.
+ */
+import { decide, EMPTY_BUCKET, onSend, rollover, type BucketState, type PacingParams, type TimeMap } from './bucket.js';
+import type { BucketClass, Clock, WaitReason } from './types.js';
+import { Notifier, Semaphore, waitForChange } from './waiting.js';
+
+export interface AdmitDeps {
+  clock: Clock;
+  time: TimeMap;
+  params: PacingParams;
+  slots: Semaphore;
+  /** Random jitter (ms) added to a reset wait. */
+  jitter: () => number;
+  onWait: (reason: WaitReason, until: number | null) => void;
+}
+
+export class Lane {
+  readonly bucket: BucketClass;
+  state: BucketState = EMPTY_BUCKET;
+  readonly #lock = new Semaphore(1);
+  readonly changed = new Notifier();
+
+  constructor(bucket: BucketClass) {
+    this.bucket = bucket;
+  }
+
+  /** Queued behind this lane's head (for tests and stats). */
+  get queued(): number {
+    return this.#lock.waiting;
+  }
+
+  update(next: BucketState): void {
+    if (next !== this.state) {
+      this.state = next;
+      this.changed.notify();
+    }
+  }
+
+  /**
+   * Wait until this bucket may send and a concurrency slot is free; take both (the caller must
+   * `slots.release()` when the answer is in). `front`: jump the lane's queue (re-sends).
+   */
+  async admit(deps: AdmitDeps, front: boolean, signal?: AbortSignal): Promise<void> {
+    const { clock, time, params, slots } = deps;
+    await this.#lock.acquire(signal, front);
+    let holding = false;
+    const jitter = deps.jitter(); // one draw per admission, so a wake-up does not move the target
+    let announced = '';
+    const announce = (reason: WaitReason, until: number | null): void => {
+      const key = `${reason}:${until}`;
+      if (key !== announced) deps.onWait(reason, until); // a wake-up that changes nothing is not a new wait
+      announced = key;
+    };
+    try {
+      for (;;) {
+        const now = clock.now();
+        this.state = rollover(this.state, now, time, params.resetMarginMs);
+        const d = decide(this.state, now, params, time, jitter);
+        if (d.kind === 'wait') {
+          if (holding) {
+            slots.release();
+            holding = false;
+          }
+          announce(d.reason, d.until);
+          await waitForChange(clock, this.changed, d.until, signal);
+          continue;
+        }
+        if (!holding) {
+          if (!slots.tryAcquire()) {
+            announce('concurrency', null);
+            await slots.acquire(signal, front);
+            holding = true;
+            continue; // time passed: decide again while holding the slot
+          }
+          holding = true;
+        }
+        this.state = onSend(this.state, clock.now());
+        holding = false; // handed to the caller
+        return;
+      }
+    } catch (err) {
+      if (holding) slots.release();
+      throw err;
+    } finally {
+      this.#lock.release();
+    }
+  }
+}
