@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Governor, type GovernorOptions } from '../governor/index.js';
 import type { AuthProvider } from '../okta/auth.js';
 import { OktaClient, type OktaClientOptions } from '../okta/client.js';
-import { UsageError } from '../okta/errors.js';
+import { OktaApiError, UsageError } from '../okta/errors.js';
 import { getOperation, type OperationName } from '../okta/lifecycle.js';
 import type { OrgUrl } from '../okta/org-url.js';
 import type { OktaUser } from '../okta/users.js';
@@ -10,6 +10,7 @@ import { prepareItems } from '../engine/prepare.js';
 import { summarize, type ReportHeader } from '../engine/report.js';
 import { executeRun, type EngineDeps, type Progress, type RunResult } from '../engine/run.js';
 import type { Item, RunHeader, RunJournal } from '../engine/types.js';
+import type { ProtectionPolicy } from '../engine/protect.js';
 import { loadProtection, type ProtectionSources } from './protection.js';
 
 /** What an analyst configures for one run of the action. */
@@ -97,22 +98,42 @@ function expectStatus(expected: ReadonlyMap<string, string | null>, runId: strin
   };
 }
 
-/** Run the engine over prepared items for one org: the shared core of start, resume and continue. */
-export async function execute(conn: Connection, settings: ActionSettings, header: RunHeader, items: Item[], keeper: RunKeeper | null, cb: RunCallbacks = {}): Promise<CompletedRun> {
+/** A connection ready to run: client, governor and the run's protection (which also proves the credentials work). */
+export interface Session {
+  client: OktaClient;
+  governor: Governor;
+  protection: ProtectionPolicy;
+  close(): Promise<void>;
+}
+
+export async function openSession(conn: Connection, settings: ActionSettings, cb: RunCallbacks = {}): Promise<Session> {
   validateSettings(settings);
-  const op = getOperation(settings.action)!;
   const client = new OktaClient(conn.org, conn.auth, { connections: Math.max(settings.concurrency, 2), ...conn.client });
   const governor = new Governor({ concurrency: settings.concurrency, rateShare: settings.rateShare, ...conn.governor, onEvent: cb.onGovernorEvent ?? conn.governor?.onEvent });
-  const journal = keeper?.journal(header.id);
   try {
     const { policy } = await loadProtection(client, governor, settings.protect);
-    const deps: EngineDeps = { client, governor, journal, onProgress: cb.onProgress, signal: cb.signal };
+    return { client, governor, protection: policy, close: () => client.close() };
+  } catch (err) {
+    await client.close();
+    if (err instanceof OktaApiError && err.status === 401)
+      throw new UsageError(`Okta refused the credentials (HTTP 401 ${err.errorCode ?? ''} ${err.errorSummary}): check OKTA_API_TOKEN or --token-file; nothing was changed.`);
+    throw err;
+  }
+}
+
+/** Run the engine over prepared items for one org: the shared core of start, resume and continue. */
+export async function execute(conn: Connection, settings: ActionSettings, header: RunHeader, items: Item[], keeper: RunKeeper | null, cb: RunCallbacks = {}, opened?: Session): Promise<CompletedRun> {
+  const op = getOperation(settings.action)!;
+  const session = opened ?? (await openSession(conn, settings, cb));
+  const journal = keeper?.journal(header.id);
+  try {
+    const deps: EngineDeps = { client: session.client, governor: session.governor, journal, onProgress: cb.onProgress, signal: cb.signal };
     const result = await executeRun(items, {
       operation: op,
       dryRun: settings.dryRun,
       query: op.query.sendEmail !== undefined ? { sendEmail: String(settings.sendEmail) } : {},
       maxChanges: effectiveMaxChanges(settings),
-      protection: policy,
+      protection: session.protection,
       lookahead: Math.max(64, settings.concurrency * 8),
       precondition: cb.expected ? expectStatus(cb.expected, settings.undoOf ?? 'the earlier run') : null,
     }, deps);
@@ -120,7 +141,7 @@ export async function execute(conn: Connection, settings: ActionSettings, header
     const summary = summarize(items);
     const status = result.aborted ? 'aborted' : result.interrupted ? 'interrupted' : 'finished';
     if (status !== 'interrupted') keeper?.finish(header.id, { finishedAt, status, summary });
-    const stats = governor.stats();
+    const stats = session.governor.stats();
     return {
       header: { runId: header.id, action: header.action, org: header.org, dryRun: header.dryRun, startedAt: header.startedAt, finishedAt, status, summary, stats: { rateLimited: stats.rateLimited, concurrencyLimited: stats.concurrencyLimited, retries: stats.retries, waitMs: Math.round(stats.waitMs), requests: stats.requests } },
       items,
@@ -128,7 +149,7 @@ export async function execute(conn: Connection, settings: ActionSettings, header
     };
   } finally {
     await journal?.close();
-    await client.close();
+    await session.close();
   }
 }
 
@@ -146,6 +167,13 @@ export async function startRun(conn: Connection, settings: ActionSettings, ident
     parentRunId: cb.parentRunId ?? null,
     actor: cb.actor ?? null,
   };
-  keeper?.create(header, items);
-  return execute(conn, settings, header, items, keeper, cb);
+  // Credentials and protection first: a refused token creates no run.
+  const session = await openSession(conn, settings, cb);
+  try {
+    keeper?.create(header, items);
+  } catch (err) {
+    await session.close();
+    throw err;
+  }
+  return execute(conn, settings, header, items, keeper, cb, session);
 }
