@@ -1,0 +1,11 @@
+export { OAUTH_DEFAULTS, OKTA_SCOPES, OKTA_SCOPE_SETS, TOKEN_PATH, type DpopMode, type OAuthOptions } from './defaults.js';
+export { OAuthProvider } from './provider.js';
+export type { OAuthProviderConfig, OAuthStats } from './provider-config.js';
+export { loadSigningKey, SIGNING_ALGS, type KeyChoice, type PublicJwk, type SigningAlg, type SigningKey } from './keys.js';
+export { readPrivateKeyFile } from './key-file.js';
+export { buildClientAssertion, type AssertionClaims, type AssertionInput } from './assertion.js';
+export { DpopProver, accessTokenHash, htuFor, jwkThumbprint, type ProofInput } from './dpop.js';
+export { fetchAccessToken, type TokenGrant, type TokenRequestInput } from './token-endpoint.js';
+export { tokenTimes, type TokenTimes } from './token-times.js';
+export { OAuthTokenError, OAuthTransportError, tokenErrorHint } from './errors.js';
+export { describeAuthChallenge, parseAuthChallenge, type AuthChallenge } from './challenge.js';
