@@ -1,0 +1,39 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { RequestEvent } from '../engine/types.js';
+import { STORE_DEFAULTS } from './defaults.js';
+import { EVENT_COLUMNS, rowToEvent, type EventRow } from './rows.js';
+
+export type StoredEvent = RequestEvent & { seq: number };
+
+/** Read side of the append-only audit log (the journal writes it; triggers forbid UPDATE/DELETE). */
+export class Events {
+  readonly #after: Statement;
+  readonly #count: Statement;
+
+  constructor(db: Database) {
+    this.#after = db.prepare(
+      `SELECT seq, ${EVENT_COLUMNS.replace('run_id, ', '')} FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    );
+    this.#count = db.prepare('SELECT COUNT(*) FROM events WHERE run_id = ?').pluck();
+  }
+
+  count(runId: string): number {
+    return this.#count.get(runId) as number;
+  }
+
+  /** In write order, paged by seq (no cursor held open between pages). */
+  *iterate(runId: string, pageSize: number = STORE_DEFAULTS.iteratePageSize): IterableIterator<StoredEvent> {
+    let after = 0;
+    for (;;) {
+      const rows = this.#after.all(runId, after, pageSize) as EventRow[];
+      for (const r of rows) yield rowToEvent(r);
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1].seq;
+    }
+  }
+}
+
+/** One audit event per line, for `audit --format jsonl`. */
+export function* eventsToJsonl(events: Iterable<StoredEvent>): IterableIterator<string> {
+  for (const e of events) yield `${JSON.stringify(e)}\n`;
+}

@@ -1,0 +1,130 @@
+import type { Database } from 'better-sqlite3';
+import { STORE_DEFAULTS } from './defaults.js';
+
+/**
+ * Versioned schema. Each migration's SQL is frozen once released: change the schema only by
+ * appending a migration. `schema_version` holds one row per applied version.
+ *
+ * Outcome and user-status columns carry no CHECK: those vocabularies belong to the engine and
+ * to Okta, and may grow without a store migration. Phase and run status are the store's own.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  {
+    version: 1,
+    name: 'runs, items, events, leases, meta',
+    sql: `
+      CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE runs (
+        id            TEXT PRIMARY KEY,
+        action        TEXT NOT NULL,
+        org           TEXT NOT NULL,
+        dry_run       INTEGER NOT NULL CHECK (dry_run IN (0, 1)),
+        options_json  TEXT NOT NULL,
+        actor         TEXT,
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        status        TEXT NOT NULL CHECK (status IN ('running', 'finished', 'aborted')),
+        summary_json  TEXT,
+        parent_run_id TEXT REFERENCES runs(id)
+      ) STRICT;
+      CREATE INDEX runs_by_start ON runs (started_at);
+      CREATE INDEX runs_by_status ON runs (status, started_at);
+
+      CREATE TABLE items (
+        run_id        TEXT NOT NULL REFERENCES runs(id),
+        idx           INTEGER NOT NULL CHECK (idx >= 0),
+        input         TEXT NOT NULL,
+        phase         TEXT NOT NULL CHECK (phase IN ('pending', 'resolved', 'intent', 'done')),
+        user_id       TEXT,
+        login         TEXT,
+        status_before TEXT,
+        status_after  TEXT,
+        outcome       TEXT,
+        error_json    TEXT,
+        request_id    TEXT,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        wait_ms       REAL NOT NULL DEFAULT 0,
+        note          TEXT,
+        updated_at    TEXT NOT NULL,
+        PRIMARY KEY (run_id, idx)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX items_by_outcome ON items (run_id, outcome, idx);
+      CREATE INDEX items_by_user ON items (user_id) WHERE user_id IS NOT NULL;
+
+      CREATE TABLE events (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id      TEXT NOT NULL REFERENCES runs(id),
+        at          TEXT NOT NULL,
+        item_idx    INTEGER,
+        method      TEXT NOT NULL,
+        route       TEXT NOT NULL,
+        status      INTEGER,
+        request_id  TEXT,
+        attempt     INTEGER NOT NULL,
+        wait_ms     REAL NOT NULL,
+        duration_ms REAL NOT NULL,
+        error       TEXT
+      ) STRICT;
+      CREATE INDEX events_by_run ON events (run_id, seq);
+      CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+      CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+      CREATE TABLE leases (
+        run_id      TEXT PRIMARY KEY REFERENCES runs(id),
+        pid         INTEGER NOT NULL,
+        host        TEXT NOT NULL,
+        token       TEXT NOT NULL,
+        acquired_at INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+]);
+
+export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+const SCHEMA_VERSION_DDL = `
+  CREATE TABLE IF NOT EXISTS schema_version (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT;`;
+
+/** Highest applied version; 0 when the table does not exist. Call inside a transaction. */
+export function schemaVersion(db: Database): number {
+  const exists = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'`).get();
+  if (!exists) return 0;
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+/**
+ * Apply every migration above `from`. Must run inside a write transaction (the caller holds
+ * BEGIN IMMEDIATE, so two processes opening a fresh file cannot both migrate).
+ */
+export function migrate(db: Database, from: number, now: string): void {
+  db.exec(SCHEMA_VERSION_DDL);
+  const record = db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of MIGRATIONS) {
+    if (m.version <= from) continue;
+    db.exec(m.sql);
+    if (m.version === 1) {
+      const meta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+      meta.run('app', STORE_DEFAULTS.appId);
+      meta.run('created_at', now);
+    }
+    record.run(m.version, m.name, now);
+  }
+}

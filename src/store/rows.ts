@@ -1,0 +1,105 @@
+import type { Item, ItemError, ItemPhase, Outcome, RequestEvent } from '../engine/types.js';
+import type { UserStatus } from '../okta/lifecycle.js';
+
+/** Column order shared by every statement that writes an item. */
+export const ITEM_COLUMNS =
+  'run_id, idx, input, phase, user_id, login, status_before, status_after, outcome, error_json, request_id, attempts, wait_ms, note, updated_at';
+
+export type ItemParams = [
+  runId: string, idx: number, input: string, phase: ItemPhase, userId: string | null, login: string | null,
+  statusBefore: string | null, statusAfter: string | null, outcome: string | null, errorJson: string | null,
+  requestId: string | null, attempts: number, waitMs: number, note: string | null, updatedAt: string,
+];
+
+export interface ItemRow {
+  idx: number;
+  input: string;
+  phase: ItemPhase;
+  user_id: string | null;
+  login: string | null;
+  status_before: string | null;
+  status_after: string | null;
+  outcome: string | null;
+  error_json: string | null;
+  request_id: string | null;
+  attempts: number;
+  wait_ms: number;
+  note: string | null;
+}
+
+export const ITEM_SELECT =
+  'idx, input, phase, user_id, login, status_before, status_after, outcome, error_json, request_id, attempts, wait_ms, note';
+
+/** Bind parameters for one item, copied now: the engine may keep mutating its object. */
+export function itemParams(runId: string, item: Item, phase: ItemPhase, at: string): ItemParams {
+  if (!Number.isInteger(item.index) || item.index < 0) throw new TypeError(`item index must be a non-negative integer, got ${item.index}`);
+  return [
+    runId, item.index, String(item.input), phase, item.userId ?? null, item.login ?? null,
+    item.statusBefore ?? null, item.statusAfter ?? null, item.outcome ?? null,
+    item.error ? JSON.stringify(item.error) : null, item.requestId ?? null,
+    item.attempts ?? 0, item.waitMs ?? 0, item.note ?? null, at,
+  ];
+}
+
+export function rowToItem(r: ItemRow): Item {
+  return {
+    index: r.idx,
+    input: r.input,
+    phase: r.phase,
+    userId: r.user_id,
+    login: r.login,
+    statusBefore: r.status_before as UserStatus | null,
+    statusAfter: r.status_after as UserStatus | null,
+    outcome: r.outcome as Outcome | null,
+    error: r.error_json === null ? null : (JSON.parse(r.error_json) as ItemError),
+    requestId: r.request_id,
+    attempts: r.attempts,
+    waitMs: r.wait_ms,
+    note: r.note,
+  };
+}
+
+export const EVENT_COLUMNS =
+  'run_id, at, item_idx, method, route, status, request_id, attempt, wait_ms, duration_ms, error';
+
+export type EventParams = [
+  runId: string, at: string, itemIdx: number | null, method: string, route: string, status: number | null,
+  requestId: string | null, attempt: number, waitMs: number, durationMs: number, error: string | null,
+];
+
+export function eventParams(runId: string, e: RequestEvent): EventParams {
+  return [
+    runId, String(e.at), e.itemIndex ?? null, String(e.method), String(e.route), e.status ?? null,
+    e.requestId ?? null, e.attempt ?? 0, e.waitMs ?? 0, e.durationMs ?? 0, e.error ?? null,
+  ];
+}
+
+export interface EventRow {
+  seq: number;
+  at: string;
+  item_idx: number | null;
+  method: string;
+  route: string;
+  status: number | null;
+  request_id: string | null;
+  attempt: number;
+  wait_ms: number;
+  duration_ms: number;
+  error: string | null;
+}
+
+export function rowToEvent(r: EventRow): RequestEvent & { seq: number } {
+  return {
+    seq: r.seq,
+    at: r.at,
+    itemIndex: r.item_idx,
+    method: r.method,
+    route: r.route,
+    status: r.status,
+    requestId: r.request_id,
+    attempt: r.attempt,
+    waitMs: r.wait_ms,
+    durationMs: r.duration_ms,
+    error: r.error,
+  };
+}

@@ -1,0 +1,207 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { z } from 'zod';
+import type { Item, Outcome, RunHeader } from '../engine/types.js';
+import { OPERATION_NAMES, type OperationName } from '../okta/lifecycle.js';
+import { STORE_DEFAULTS } from './defaults.js';
+import { StoreError } from './errors.js';
+import { ITEM_COLUMNS, ITEM_SELECT, itemParams, rowToItem, type ItemRow } from './rows.js';
+import { assertNoSecrets } from './secrets.js';
+
+export type RunStatus = 'running' | 'finished' | 'aborted';
+
+export interface LoadedRun {
+  header: RunHeader;
+  status: RunStatus;
+  finishedAt: string | null;
+  summary: Record<string, number> | null;
+  items: Item[];
+}
+
+export interface RunSummary {
+  id: string;
+  action: OperationName;
+  org: string;
+  dryRun: boolean;
+  actor: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  status: RunStatus;
+  parentRunId: string | null;
+  total: number;
+  /** Items per outcome (only outcomes that occur). */
+  counts: Partial<Record<Outcome, number>>;
+  /** Items with no outcome yet (pending, resolved or intent). */
+  unfinished: number;
+}
+
+export interface PageQuery {
+  offset: number;
+  limit: number;
+  /** Only items with this outcome; `null` = items with no outcome yet. */
+  outcome?: Outcome | null;
+}
+
+interface RunRow {
+  id: string;
+  action: string;
+  org: string;
+  dry_run: number;
+  options_json: string;
+  actor: string | null;
+  started_at: string;
+  finished_at: string | null;
+  status: RunStatus;
+  summary_json: string | null;
+  parent_run_id: string | null;
+}
+
+const HeaderSchema = z.object({
+  id: z.string().min(1),
+  action: z.enum(OPERATION_NAMES as [OperationName, ...OperationName[]]),
+  org: z.string().min(1),
+  dryRun: z.boolean(),
+  options: z.record(z.string(), z.unknown()),
+  startedAt: z.string().min(1),
+  parentRunId: z.string().min(1).nullish(),
+  actor: z.string().nullish(),
+});
+
+const RUN_SELECT = 'id, action, org, dry_run, options_json, actor, started_at, finished_at, status, summary_json, parent_run_id';
+const NEWEST_FIRST = 'ORDER BY started_at DESC, rowid DESC';
+
+/** Run and item reads/writes; statements are prepared once per store. */
+export class Runs {
+  readonly #db: Database;
+  readonly #s: Record<string, Statement>;
+
+  constructor(db: Database) {
+    this.#db = db;
+    const p = (sql: string) => db.prepare(sql);
+    this.#s = {
+      exists: p('SELECT 1 FROM runs WHERE id = ?').pluck(),
+      insertRun: p(`INSERT INTO runs (${RUN_SELECT}) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 'running', NULL, ?)`),
+      insertItem: p(`INSERT INTO items (${ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      getRun: p(`SELECT ${RUN_SELECT} FROM runs WHERE id = ?`),
+      allItems: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? ORDER BY idx`),
+      itemsAfter: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? AND idx > ? ORDER BY idx LIMIT ?`),
+      latestUnfinished: p(`SELECT id FROM runs WHERE status = 'running' ${NEWEST_FIRST} LIMIT 1`).pluck(),
+      list: p(`SELECT ${RUN_SELECT} FROM runs ${NEWEST_FIRST} LIMIT ? OFFSET ?`),
+      counts: p(`SELECT run_id, outcome, COUNT(*) AS n FROM items
+                 WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, outcome`),
+      finish: p(`UPDATE runs SET finished_at = ?, status = ?, summary_json = ? WHERE id = ?`),
+      countAll: p('SELECT COUNT(*) FROM items WHERE run_id = ?').pluck(),
+      countBy: p('SELECT COUNT(*) FROM items WHERE run_id = ? AND outcome IS ?').pluck(),
+      pageAll: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? ORDER BY idx LIMIT ? OFFSET ?`),
+      pageBy: p(`SELECT ${ITEM_SELECT} FROM items INDEXED BY items_by_outcome WHERE run_id = ? AND outcome IS ? ORDER BY idx LIMIT ? OFFSET ?`),
+    };
+  }
+
+  exists(runId: string): boolean {
+    return this.#s.exists.get(runId) !== undefined;
+  }
+
+  create(header: RunHeader, items: readonly Item[]): void {
+    const parsed = HeaderSchema.safeParse(header);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new StoreError(`invalid run header: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
+    assertNoSecrets(header.options);
+    const h = parsed.data;
+    const at = new Date().toISOString();
+    this.#db.transaction(() => {
+      if (this.exists(h.id)) throw new StoreError(`run ${h.id} already exists`);
+      if (h.parentRunId && !this.exists(h.parentRunId)) throw new StoreError(`parent run ${h.parentRunId} not found`);
+      this.#s.insertRun.run(h.id, h.action, h.org, h.dryRun ? 1 : 0, JSON.stringify(h.options), h.actor ?? null, h.startedAt, h.parentRunId ?? null);
+      for (const item of items) this.#s.insertItem.run(...itemParams(h.id, item, item.phase, at));
+    }).immediate();
+  }
+
+  load(runId: string): LoadedRun | null {
+    const row = this.#s.getRun.get(runId) as RunRow | undefined;
+    if (!row) return null;
+    const items = (this.#s.allItems.all(runId) as ItemRow[]).map(rowToItem);
+    return {
+      header: {
+        id: row.id,
+        action: row.action as OperationName,
+        org: row.org,
+        dryRun: row.dry_run === 1,
+        options: JSON.parse(row.options_json) as Record<string, unknown>,
+        startedAt: row.started_at,
+        parentRunId: row.parent_run_id,
+        actor: row.actor,
+      },
+      status: row.status,
+      finishedAt: row.finished_at,
+      summary: row.summary_json === null ? null : (JSON.parse(row.summary_json) as Record<string, number>),
+      items,
+    };
+  }
+
+  latestUnfinished(): string | null {
+    return (this.#s.latestUnfinished.get() as string | undefined) ?? null;
+  }
+
+  list(opts: { limit?: number; offset?: number } = {}): RunSummary[] {
+    const limit = clampInt(opts.limit ?? STORE_DEFAULTS.listLimit, 1, 10_000);
+    const rows = this.#s.list.all(limit, clampInt(opts.offset ?? 0, 0, Number.MAX_SAFE_INTEGER)) as RunRow[];
+    const byRun = new Map<string, RunSummary>();
+    for (const r of rows) {
+      byRun.set(r.id, {
+        id: r.id,
+        action: r.action as OperationName,
+        org: r.org,
+        dryRun: r.dry_run === 1,
+        actor: r.actor,
+        startedAt: r.started_at,
+        finishedAt: r.finished_at,
+        status: r.status,
+        parentRunId: r.parent_run_id,
+        total: 0,
+        counts: {},
+        unfinished: 0,
+      });
+    }
+    const counts = this.#s.counts.all(JSON.stringify([...byRun.keys()])) as { run_id: string; outcome: Outcome | null; n: number }[];
+    for (const c of counts) {
+      const s = byRun.get(c.run_id);
+      if (!s) continue;
+      s.total += c.n;
+      if (c.outcome === null) s.unfinished += c.n;
+      else s.counts[c.outcome] = c.n;
+    }
+    return [...byRun.values()];
+  }
+
+  finish(runId: string, fin: { finishedAt: string; status: 'finished' | 'aborted'; summary: Record<string, number> }): void {
+    if (fin.status !== 'finished' && fin.status !== 'aborted') throw new StoreError(`invalid final status ${JSON.stringify(fin.status)}`);
+    const res = this.#s.finish.run(fin.finishedAt, fin.status, JSON.stringify(fin.summary), runId);
+    if (res.changes === 0) throw new StoreError(`run ${runId} not found`);
+  }
+
+  page(runId: string, q: PageQuery): { total: number; items: Item[] } {
+    const limit = clampInt(q.limit, 0, 10_000);
+    const offset = clampInt(q.offset, 0, Number.MAX_SAFE_INTEGER);
+    const filtered = q.outcome !== undefined;
+    const total = (filtered ? this.#s.countBy.get(runId, q.outcome) : this.#s.countAll.get(runId)) as number;
+    const rows = (filtered ? this.#s.pageBy.all(runId, q.outcome, limit, offset) : this.#s.pageAll.all(runId, limit, offset)) as ItemRow[];
+    return { total, items: rows.map(rowToItem) };
+  }
+
+  /** Streams in pages (keyset on idx): no cursor stays open, so writers on this connection never see it busy. */
+  *iterate(runId: string, pageSize: number = STORE_DEFAULTS.iteratePageSize): IterableIterator<Item> {
+    let after = -1;
+    for (;;) {
+      const rows = this.#s.itemsAfter.all(runId, after, pageSize) as ItemRow[];
+      for (const r of rows) yield rowToItem(r);
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1].idx;
+    }
+  }
+}
+
+function clampInt(n: number, min: number, max: number): number {
+  if (!Number.isFinite(n)) return min;
+  return Math.min(max, Math.max(min, Math.trunc(n)));
+}

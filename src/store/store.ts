@@ -1,0 +1,157 @@
+import path from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { Item, RunHeader } from '../engine/types.js';
+import { StoreError, toStoreError } from './errors.js';
+import { Events, type StoredEvent } from './events.js';
+import { JournalWriter, StoreJournal, type JournalOptions } from './journal.js';
+import { Leases, type Lease, type LeaseHolder } from './lease.js';
+import { openDatabase, type OpenOptions } from './open.js';
+import { Runs, type LoadedRun, type PageQuery, type RunSummary } from './runs.js';
+import { Users, type LastKnown } from './users.js';
+
+/**
+ * The SQLite run store: one file holding every run, its items and its audit log.
+ * Safe for several processes at once (WAL + busy_timeout); one process per run via leases.
+ * Every failure surfaces as a StoreError naming the file.
+ */
+export class RunStore {
+  readonly path: string;
+  readonly #db: Database;
+  readonly #runs: Runs;
+  readonly #events: Events;
+  readonly #users: Users;
+  readonly #leases: Leases;
+  readonly #writer: JournalWriter;
+  readonly #journals = new Set<StoreJournal>();
+  readonly #held = new Set<Lease>();
+
+  private constructor(file: string, db: Database) {
+    this.path = file;
+    this.#db = db;
+    this.#runs = new Runs(db);
+    this.#events = new Events(db);
+    this.#users = new Users(db);
+    this.#leases = new Leases(db);
+    this.#writer = new JournalWriter(db);
+  }
+
+  static open(file: string, opts: OpenOptions = {}): RunStore {
+    const abs = path.resolve(file);
+    const db = openDatabase(abs, opts);
+    try {
+      return new RunStore(abs, db);
+    } catch (err) {
+      db.close();
+      throw toStoreError(err, abs, 'preparing statements');
+    }
+  }
+
+  get isOpen(): boolean {
+    return this.#db.open;
+  }
+
+  get readonly(): boolean {
+    return this.#db.readonly;
+  }
+
+  /** Flush and close open journals, release held leases, close the file. Idempotent. */
+  close(): void {
+    if (!this.#db.open) return;
+    let first: unknown = null;
+    for (const j of [...this.#journals]) {
+      try {
+        j.close();
+      } catch (err) {
+        first ??= err;
+      }
+    }
+    for (const l of [...this.#held]) {
+      try {
+        l.release();
+      } catch (err) {
+        first ??= err;
+      }
+    }
+    this.#db.close();
+    if (first !== null) throw toStoreError(first, this.path, 'closing');
+  }
+
+  /** Insert the run and all its items (with their initial state) in one transaction. */
+  createRun(header: RunHeader, items: readonly Item[]): void {
+    this.#guard('creating a run', () => this.#runs.create(header, items));
+  }
+
+  journal(runId: string, opts: JournalOptions = {}): StoreJournal {
+    return this.#guard('opening a journal', () => {
+      if (this.#db.readonly) throw new StoreError(`${this.path} is open read-only; cannot journal run ${runId}`);
+      if (!this.#runs.exists(runId)) throw new StoreError(`run ${runId} not found in ${this.path}`);
+      const j: StoreJournal = new StoreJournal(this.#writer, this.path, runId, opts, () => this.#journals.delete(j));
+      this.#journals.add(j);
+      return j;
+    });
+  }
+
+  /** The run with its items in index order, or null. */
+  loadRun(runId: string): LoadedRun | null {
+    return this.#guard('loading a run', () => this.#runs.load(runId));
+  }
+
+  /** Newest run still marked 'running' (in progress, or crashed and resumable). */
+  latestUnfinishedRun(): string | null {
+    return this.#guard('looking for an unfinished run', () => this.#runs.latestUnfinished());
+  }
+
+  /** Newest first, with live counts per outcome. */
+  listRuns(opts: { limit?: number; offset?: number } = {}): RunSummary[] {
+    return this.#guard('listing runs', () => this.#runs.list(opts));
+  }
+
+  finishRun(runId: string, fin: { finishedAt: string; status: 'finished' | 'aborted'; summary: Record<string, number> }): void {
+    this.#guard('finishing a run', () => this.#runs.finish(runId, fin));
+  }
+
+  itemsPage(runId: string, q: PageQuery): { total: number; items: Item[] } {
+    return this.#guard('reading items', () => this.#runs.page(runId, q));
+  }
+
+  /** Items in index order, streamed page by page. */
+  iterateItems(runId: string): IterableIterator<Item> {
+    return this.#guardIter('reading items', this.#runs.iterate(runId));
+  }
+
+  /** The audit log of a run in write order. */
+  events(runId: string): IterableIterator<StoredEvent> {
+    return this.#guardIter('reading events', this.#events.iterate(runId));
+  }
+
+  /** Take the run's lease; LeaseHeldError while a live process holds it. */
+  acquireLease(runId: string, holder?: LeaseHolder, opts?: { ttlMs?: number; heartbeatMs?: number }): Lease {
+    return this.#guard('acquiring a lease', () => {
+      const lease = this.#leases.acquire(runId, holder, opts, (l) => this.#held.delete(l));
+      this.#held.add(lease);
+      return lease;
+    });
+  }
+
+  /** Latest finished item per Okta user id across runs: last known status and outcome. */
+  latestByUser(userIds: readonly string[]): Map<string, LastKnown> {
+    return this.#guard('reading user history', () => this.#users.latestByUser(userIds));
+  }
+
+  #guard<T>(doing: string, fn: () => T): T {
+    if (!this.#db.open) throw new StoreError(`${this.path} is closed`);
+    try {
+      return fn();
+    } catch (err) {
+      throw toStoreError(err, this.path, doing);
+    }
+  }
+
+  *#guardIter<T>(doing: string, it: Iterator<T>): IterableIterator<T> {
+    for (;;) {
+      const next = this.#guard(doing, () => it.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+}

@@ -1,0 +1,233 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { newItem, type Item } from '../../src/engine/types.js';
+import { LeaseLostError, RunStore, StoreError } from '../../src/store/index.js';
+import { doneItem, header, items, resolvedItem, tempDir } from './helpers.js';
+
+function setup(n = 10, opts: Parameters<typeof RunStore.open>[1] = {}) {
+  const file = path.join(tempDir(), 'runs.db');
+  const store = RunStore.open(file, opts);
+  store.createRun(header('r1'), items(n));
+  const peer = new Database(file, { readonly: true }); // a second connection, as another process would see it
+  const phases = () => peer.prepare(`SELECT phase FROM items WHERE run_id = 'r1' ORDER BY idx`).pluck().all() as string[];
+  const row = (i: number) => peer.prepare(`SELECT * FROM items WHERE run_id = 'r1' AND idx = ?`).get(i) as Record<string, unknown>;
+  return { file, store, peer, phases, row, done: () => { peer.close(); store.close(); } };
+}
+
+const intentItem = (i: number): Item => ({ ...resolvedItem(i), phase: 'intent' });
+
+describe('intent durability', () => {
+  it('after `await intent(x)` a second connection sees phase intent, with the buffered rows of the same batch', async () => {
+    const t = setup();
+    const j = t.store.journal('r1', { bufferDelayMs: 60_000 });
+    j.resolved(resolvedItem(1));
+    j.resolved(resolvedItem(2));
+    expect(t.phases().slice(0, 3)).toEqual(['pending', 'pending', 'pending']); // buffered, not written
+    await j.intent(intentItem(0));
+    expect(t.phases().slice(0, 4)).toEqual(['intent', 'resolved', 'resolved', 'pending']);
+    expect(t.row(0)).toMatchObject({ user_id: '00u0', status_before: 'ACTIVE' });
+    expect(j.stats).toMatchObject({ commits: 1, itemRows: 3, intents: 1 });
+    t.done();
+  });
+
+  it('buffered rows are written by the background timer and when maxBuffered is reached', async () => {
+    const t = setup(50);
+    const j = t.store.journal('r1', { bufferDelayMs: 20, maxBuffered: 10 });
+    j.resolved(resolvedItem(0));
+    expect(t.phases()[0]).toBe('pending');
+    await new Promise((r) => setTimeout(r, 40));
+    expect(t.phases()[0]).toBe('resolved');
+    for (let i = 1; i <= 10; i++) j.resolved(resolvedItem(i));
+    await new Promise((r) => setImmediate(r));
+    expect(t.phases().slice(1, 11)).toEqual(Array(10).fill('resolved'));
+    expect(j.stats.commits).toBe(2);
+    t.done();
+  });
+});
+
+describe('group commit', () => {
+  it('1,000 concurrent intents (with resolved, outcome and event rows) take a handful of commits, not 1,000', async () => {
+    const t = setup(1000);
+    const j = t.store.journal('r1');
+    await Promise.all(
+      Array.from({ length: 1000 }, async (_, i) => {
+        j.resolved(resolvedItem(i));
+        await j.intent(intentItem(i));
+        j.event({ at: 'now', itemIndex: i, method: 'POST', route: 'lifecycle/suspend', status: 200, requestId: `req-${i}`, attempt: 1, waitMs: 0, durationMs: 1, error: null });
+        j.outcome(doneItem(i));
+      }),
+    );
+    await j.flush();
+    expect(j.stats.intents).toBe(1000);
+    expect(j.stats.commits).toBeLessThanOrEqual(4); // 2 batches of maxBatch=500 intents + outcomes/events
+    expect(new Set(t.phases())).toEqual(new Set(['done']));
+    expect(t.peer.prepare('SELECT COUNT(*) FROM events').pluck().get()).toBe(1000);
+    t.done();
+  });
+
+  it('maxBatch caps the intents of one transaction', async () => {
+    const t = setup(100);
+    const j = t.store.journal('r1', { maxBatch: 10 });
+    await Promise.all(Array.from({ length: 100 }, (_, i) => j.intent(intentItem(i))));
+    expect(j.stats.commits).toBe(10);
+    t.done();
+  });
+
+  it('maxDelayMs gathers intents that arrive over a short window', async () => {
+    const t = setup(20);
+    const j = t.store.journal('r1', { maxDelayMs: 30 });
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < 20; i++) {
+      pending.push(j.intent(intentItem(i)));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(pending);
+    expect(j.stats.commits).toBeLessThan(10);
+    t.done();
+  });
+
+  it('a lone intent commits without waiting for company (maxDelayMs 0 = end of the event-loop turn)', async () => {
+    const t = setup(200);
+    const j = t.store.journal('r1');
+    const t0 = performance.now();
+    for (let i = 0; i < 200; i++) await j.intent(intentItem(i));
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(j.stats.commits).toBe(200);
+    t.done();
+  });
+});
+
+describe('ordering', () => {
+  it('a later call wins within a batch; the engine mutating its object afterwards changes nothing', async () => {
+    const t = setup();
+    const j = t.store.journal('r1');
+    const item = resolvedItem(0);
+    j.resolved(item);
+    j.outcome({ ...doneItem(0), note: 'final' });
+    item.note = 'mutated after the call';
+    await j.flush();
+    expect(t.row(0)).toMatchObject({ phase: 'done', outcome: 'changed', note: 'final' });
+    t.done();
+  });
+
+  it('only an outcome clears an intent: a later resolved() keeps phase intent (buffered and committed)', async () => {
+    const t = setup();
+    const j = t.store.journal('r1');
+    await j.intent(intentItem(0));
+    j.resolved({ ...resolvedItem(0), statusBefore: 'SUSPENDED' });
+    void j.intent(intentItem(1));
+    j.resolved(resolvedItem(1));
+    await j.flush();
+    expect(t.row(0)).toMatchObject({ phase: 'intent', status_before: 'SUSPENDED' });
+    expect(t.row(1)).toMatchObject({ phase: 'intent' });
+    j.outcome(doneItem(0));
+    await j.flush();
+    expect(t.row(0)).toMatchObject({ phase: 'done' });
+    t.done();
+  });
+
+  it('property: any interleaving of calls and flushes ends with each item as its last call left it', async () => {
+    const t = setup(0);
+    let run = 0;
+    const op = fc.record({ kind: fc.constantFrom('resolved', 'intent', 'outcome', 'flush'), index: fc.integer({ min: 0, max: 5 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+        const runId = `p${run++}`;
+        t.store.createRun(header(runId), items(6));
+        const j = t.store.journal(runId, { bufferDelayMs: 60_000 });
+        const model = new Map<number, { phase: string; note: string }>();
+        const waits: Promise<void>[] = [];
+        ops.forEach(({ kind, index }, n) => {
+          if (kind === 'flush') return void waits.push(j.flush());
+          const item = { ...newItem(index, `u${index}`), note: `op${n}` };
+          const was = model.get(index)?.phase;
+          const phase = kind === 'outcome' ? 'done' : kind === 'resolved' && was === 'intent' ? 'intent' : kind;
+          model.set(index, { phase, note: `op${n}` });
+          if (kind === 'intent') waits.push(j.intent(item));
+          else j[kind](item);
+        });
+        await Promise.all(waits);
+        j.close();
+        const rows = t.peer.prepare('SELECT idx, phase, note FROM items WHERE run_id = ?').all(runId) as { idx: number; phase: string; note: string | null }[];
+        for (const r of rows) expect({ phase: r.phase, note: r.note }).toEqual(model.get(r.idx) ?? { phase: 'pending', note: null });
+      }),
+      { numRuns: 100 },
+    );
+    t.done();
+  });
+});
+
+describe('crash semantics', () => {
+  it('a crash copy of the files (no flush, no close) keeps every awaited intent and may lose only buffered rows', async () => {
+    const t = setup(10);
+    const j = t.store.journal('r1', { bufferDelayMs: 60_000 });
+    for (let i = 0; i < 5; i++) {
+      j.resolved(resolvedItem(i));
+      await j.intent(intentItem(i));
+    }
+    j.outcome(doneItem(0)); // buffered after the last commit
+    j.resolved(resolvedItem(7));
+    // What is on disk right now is what a SIGKILL leaves: the db file and its WAL (no -shm needed).
+    const crash = path.join(tempDir(), 'crash.db');
+    fs.copyFileSync(t.file, crash);
+    fs.copyFileSync(`${t.file}-wal`, `${crash}-wal`);
+    const after = RunStore.open(crash);
+    const phases = after.loadRun('r1')!.items.map((i) => i.phase);
+    expect(phases).toEqual(['intent', 'intent', 'intent', 'intent', 'intent', 'pending', 'pending', 'pending', 'pending', 'pending']);
+    after.close();
+    t.done();
+  });
+});
+
+describe('failures', () => {
+  it('a commit that cannot get the write lock rejects the intent with a StoreError and poisons the journal', async () => {
+    const t = setup(10, { busyTimeoutMs: 50 });
+    const j = t.store.journal('r1');
+    const blocker = new Database(t.file);
+    blocker.prepare('BEGIN IMMEDIATE').run();
+    await expect(j.intent(intentItem(0))).rejects.toThrow(/is busy/);
+    blocker.prepare('ROLLBACK').run();
+    blocker.close();
+    await expect(j.intent(intentItem(1))).rejects.toBeInstanceOf(StoreError);
+    await expect(j.flush()).rejects.toThrow(/is busy/);
+    expect(() => j.close()).toThrow(StoreError);
+    t.done();
+  });
+
+  it('a journal bound to a lease stops when another process has taken the lease over', async () => {
+    const t = setup();
+    const lease = t.store.acquireLease('r1', undefined, { ttlMs: 30, heartbeatMs: 10 });
+    const j = t.store.journal('r1', { lease });
+    await j.intent(intentItem(0));
+    lease.release(); // stands in for: we stalled past the ttl and someone else took over
+    const other = RunStore.open(t.file);
+    other.acquireLease('r1', { pid: 1, host: 'elsewhere' });
+    await expect(j.intent(intentItem(1))).rejects.toBeInstanceOf(LeaseLostError);
+    expect(t.row(1)).toMatchObject({ phase: 'pending' });
+    other.close();
+    expect(() => j.close()).toThrow(/lease on run r1 was lost/);
+    t.done();
+  });
+
+  it('refuses unknown runs and use after close', async () => {
+    const t = setup();
+    expect(() => t.store.journal('ghost')).toThrow(/run ghost not found/);
+    const j = t.store.journal('r1');
+    j.close();
+    expect(() => j.resolved(resolvedItem(0))).toThrow(/closed/);
+    await expect(j.intent(intentItem(0))).rejects.toThrow(/closed/);
+    t.done();
+  });
+
+  it('store.close() flushes open journals', () => {
+    const t = setup();
+    const j = t.store.journal('r1', { bufferDelayMs: 60_000 });
+    j.outcome(doneItem(3));
+    t.store.close();
+    expect(t.row(3)).toMatchObject({ phase: 'done' });
+    t.done();
+  });
+});

@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { CURRENT_SCHEMA_VERSION, RunStore, StoreError, defaultStorePath } from '../../src/store/index.js';
+import { header, items, tempDir } from './helpers.js';
+
+const bytes = (p: string) => fs.readFileSync(p);
+
+function expectRefused(file: string, message: RegExp): void {
+  const before = bytes(file);
+  let err: unknown;
+  try {
+    RunStore.open(file).close();
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(StoreError);
+  expect((err as Error).message).toContain(file);
+  expect((err as Error).message).toMatch(message);
+  expect((err as Error).message).not.toContain('\n');
+  expect(bytes(file).equals(before)).toBe(true); // never reset, never overwritten
+}
+
+describe('defaultStorePath', () => {
+  it('uses $XDG_DATA_HOME when set and absolute', () => {
+    expect(defaultStorePath({ XDG_DATA_HOME: '/data' }, '/home/a')).toBe('/data/okta-action/runs.db');
+  });
+  it('falls back to ~/.local/share (also for an empty or relative XDG_DATA_HOME)', () => {
+    expect(defaultStorePath({}, '/home/a')).toBe('/home/a/.local/share/okta-action/runs.db');
+    expect(defaultStorePath({ XDG_DATA_HOME: '' }, '/home/a')).toBe('/home/a/.local/share/okta-action/runs.db');
+    expect(defaultStorePath({ XDG_DATA_HOME: 'rel' }, '/home/a')).toBe('/home/a/.local/share/okta-action/runs.db');
+  });
+});
+
+describe('open and migrations', () => {
+  it('creates parent dirs 0700, a 0600 file, WAL, schema and marker; reopens without migrating again', () => {
+    const file = path.join(tempDir(), 'a', 'b', 'runs.db');
+    const s = RunStore.open(file);
+    s.createRun(header('r1'), items(3));
+    s.close();
+    expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+
+    const again = RunStore.open(file);
+    expect(again.loadRun('r1')?.items).toHaveLength(3);
+    again.close();
+
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare('SELECT version FROM schema_version').pluck().all()).toEqual([CURRENT_SCHEMA_VERSION]);
+    expect(db.prepare(`SELECT value FROM meta WHERE key = 'app'`).pluck().get()).toBe('okta-action');
+    db.close();
+  });
+
+  it('readonly: opens an existing store, refuses writes and missing files', () => {
+    const file = path.join(tempDir(), 'runs.db');
+    expect(() => RunStore.open(file, { readonly: true })).toThrow(/no okta-action store at/);
+    expect(fs.existsSync(file)).toBe(false);
+    RunStore.open(file).close();
+    const ro = RunStore.open(file, { readonly: true });
+    expect(ro.listRuns()).toEqual([]);
+    expect(() => ro.createRun(header('r1'), [])).toThrow(StoreError);
+    expect(() => ro.journal('r1')).toThrow(StoreError);
+    ro.close();
+  });
+
+  it('create: false refuses a missing file', () => {
+    const file = path.join(tempDir(), 'x', 'runs.db');
+    expect(() => RunStore.open(file, { create: false })).toThrow(/no okta-action store at .*runs\.db/);
+    expect(fs.existsSync(path.dirname(file))).toBe(false);
+  });
+
+  it('synchronous FULL is an option', () => {
+    const file = path.join(tempDir(), 'runs.db');
+    RunStore.open(file, { synchronous: 'FULL' }).close();
+  });
+});
+
+describe('damaged or foreign files are refused, never reset', () => {
+  it('a file that is not SQLite', () => {
+    const file = path.join(tempDir(), 'runs.db');
+    fs.writeFileSync(file, 'id,login\n1,a@example.com\n'.repeat(20));
+    expectRefused(file, /is not an okta-action store \(or is damaged\): not a SQLite database; move it away or pass --store/);
+  });
+
+  it('an empty (0-byte) file', () => {
+    const file = path.join(tempDir(), 'runs.db');
+    fs.writeFileSync(file, '');
+    expectRefused(file, /the file is empty/);
+  });
+
+  it('a truncated store', () => {
+    const file = path.join(tempDir(), 'runs.db');
+    const s = RunStore.open(file);
+    s.createRun(header('r1'), items(2000));
+    s.close(); // last connection: checkpoints the WAL into the file and removes it
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+    fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+    expectRefused(file, /truncated/);
+  });
+
+  it('a file cut inside its header', () => {
+    const file = path.join(tempDir(), 'runs.db');
+    RunStore.open(file).close();
+    fs.truncateSync(file, 50);
+    expectRefused(file, /not a SQLite database/);
+  });
+
+  it('a SQLite file with no okta-action marker', () => {
+    const file = path.join(tempDir(), 'runs.db');
+    const db = new Database(file);
+    db.exec('CREATE TABLE notes (body TEXT)');
+    db.close();
+    expectRefused(file, /no okta-action marker \(tables: notes\)/);
+  });
+
+  it('a SQLite file whose meta belongs to another app', () => {
+    const file = path.join(tempDir(), 'runs.db');
+    const db = new Database(file);
+    db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT); INSERT INTO meta VALUES ('app', 'other-tool')`);
+    db.close();
+    expectRefused(file, /belongs to "other-tool"/);
+  });
+
+  it('an empty SQLite database that we did not create', () => {
+    const file = path.join(tempDir(), 'runs.db');
+    const db = new Database(file);
+    db.pragma('user_version = 7'); // forces the header to be written
+    db.close();
+    expectRefused(file, /empty SQLite database/);
+  });
+
+  it('a newer schema version', () => {
+    const file = path.join(tempDir(), 'runs.db');
+    RunStore.open(file).close();
+    const db = new Database(file);
+    db.prepare(`INSERT INTO schema_version (version, name, applied_at) VALUES (?, 'from the future', 'x')`).run(CURRENT_SCHEMA_VERSION + 1);
+    db.close();
+    expectRefused(file, new RegExp(`schema version ${CURRENT_SCHEMA_VERSION + 1}, newer than this okta-action knows \\(${CURRENT_SCHEMA_VERSION}\\)`));
+    expect(() => RunStore.open(file, { readonly: true })).toThrow(/newer than this okta-action knows/);
+  });
+
+  it('an unknown schema version (same number, different migration)', () => {
+    const file = path.join(tempDir(), 'runs.db');
+    RunStore.open(file).close();
+    const db = new Database(file);
+    db.prepare(`UPDATE schema_version SET name = 'a fork' WHERE version = 1`).run();
+    db.close();
+    expectRefused(file, /unknown schema version 1/);
+  });
+
+  it('a store whose -wal survived but whose main file is gone', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'runs.db');
+    fs.writeFileSync(`${file}-wal`, 'x');
+    expect(() => RunStore.open(file)).toThrow(/is missing but .*-wal exists/);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+});
