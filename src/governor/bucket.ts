@@ -120,15 +120,16 @@ export function budget(s: BucketState, rateShare: number): number {
  * The pacing decision. The budget left is spread evenly over the time left: the next send is due at
  * lastSend + (windowEnd − lastSend) / (budget + 1), so B sends in a window of W ms go out W/B apart
  * and the last leaves one gap before the reset. With no budget, wait for the reset + margin + jitter.
+ * `tail`: when the caller is draining, the whole remaining demand; if it fits in the budget, send now.
  */
-export function decide(s: BucketState, now: number, p: PacingParams, time: TimeMap, jitterMs: number): Decision {
+export function decide(s: BucketState, now: number, p: PacingParams, time: TimeMap, jitterMs: number, tail: number | null = null): Decision {
   if (now < s.blockedUntil) return { kind: 'wait', until: s.blockedUntil, reason: 'rate_limited' };
   if (s.limit === null) return s.inFlight < p.initialProbe ? { kind: 'send' } : { kind: 'wait', until: null, reason: 'probe' };
   const left = budget(s, p.rateShare);
   const end = windowEndLocal(s, time);
   // No budget, or the window is over and the new one not yet safely begun: wait for the reset.
   if (left <= 0 || now >= end) return { kind: 'wait', until: end + p.resetMarginMs + jitterMs, reason: 'reset' };
-  if (s.lastSendAt === null) return { kind: 'send' };
+  if (s.lastSendAt === null || (tail !== null && tail <= left)) return { kind: 'send' };
   const next = s.lastSendAt + Math.max(0, end - s.lastSendAt) / (left + 1);
   return next <= now ? { kind: 'send' } : { kind: 'wait', until: next, reason: 'pacing' };
 }

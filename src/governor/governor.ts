@@ -39,6 +39,7 @@ export class Governor {
   readonly #deps: Record<BucketClass, AdmitDeps>;
   #ceiling: CeilingState;
   readonly #totals = { requests: 0, rateLimited: 0, concurrencyLimited: 0, retries: 0, waitMs: 0 };
+  #draining = false;
 
   constructor(options: Partial<GovernorOptions> = {}) {
     this.options = resolveOptions(options);
@@ -54,11 +55,23 @@ export class Governor {
       params,
       slots: this.#slots,
       jitter: () => o.random() * o.resetMarginMs,
+      draining: () => this.#draining,
       onWait: (reason, until) => {
         if (until === null || until > o.clock.now()) this.#emit({ type: 'wait', at: o.clock.now(), bucket, reason, until });
       },
     });
     this.#deps = { read: deps('read'), write: deps('write'), list: deps('list') };
+  }
+
+  /**
+   * The caller will submit nothing new beyond what is queued or about to be: from now on, when a
+   * bucket's remaining demand fits in its window's budget, it is sent at once instead of spread out,
+   * so the tail of a run does not wait for pacing meant for work that will never come.
+   */
+  drain(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    for (const lane of Object.values(this.#lanes)) lane.changed.notify();
   }
 
   /**

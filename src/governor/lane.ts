@@ -17,6 +17,8 @@ export interface AdmitDeps {
   slots: Semaphore;
   /** Random jitter (ms) added to a reset wait. */
   jitter: () => number;
+  /** True once the caller submits no new work (see Governor.drain). */
+  draining: () => boolean;
   onWait: (reason: WaitReason, until: number | null) => void;
 }
 
@@ -61,7 +63,9 @@ export class Lane {
       for (;;) {
         const now = clock.now();
         this.state = rollover(this.state, now, time, params.resetMarginMs);
-        const d = decide(this.state, now, params, time, jitter);
+        // Draining: this request and those queued behind it are all the demand this bucket will see.
+        const tail = deps.draining() ? 1 + this.#lock.waiting : null;
+        const d = decide(this.state, now, params, time, jitter, tail);
         if (d.kind === 'wait') {
           if (holding) {
             slots.release();

@@ -37,9 +37,9 @@ describe('rate-limit buckets', () => {
     const reset = num(answers[0].headers['x-rate-limit-reset']);
     expect(Number.isInteger(reset)).toBe(true);
     expect(answers.every((r) => num(r.headers['x-rate-limit-reset']) === reset)).toBe(true);
-    // The window opened at the first request (server arrival time) and its end is rounded up to a whole second.
+    // The window opened on the whole second of the first request (server arrival time); its end is a whole second.
     const opened = sim.requests()[0].at;
-    expect(reset * 1000).toBe(Math.ceil((opened + 1500) / 1000) * 1000);
+    expect(reset * 1000).toBe(Math.ceil((Math.floor(opened / 1000) * 1000 + 1500) / 1000) * 1000);
     expect(answers[3].json).toEqual({ ...RATE_LIMITED, errorId: expectErrorId() });
     expect(answers[3].headers['retry-after']).toBeUndefined();
     expect(sim.getUser(users[3].id)!.status).toBe('ACTIVE');
@@ -54,7 +54,7 @@ describe('rate-limit buckets', () => {
     const again = await post(sim, `/api/v1/users/${users[3].id}/lifecycle/suspend`);
     expect([again.status, again.headers['x-rate-limit-remaining']]).toEqual([200, '2']);
     const reset2 = num(again.headers['x-rate-limit-reset']);
-    expect(reset2 * 1000).toBe(Math.ceil((sim.requests().at(-1)!.at + 1500) / 1000) * 1000);
+    expect(reset2 * 1000).toBe(Math.ceil((Math.floor(sim.requests().at(-1)!.at / 1000) * 1000 + 1500) / 1000) * 1000);
     expect(sim.getUser(users[3].id)!.status).toBe('SUSPENDED');
   });
 

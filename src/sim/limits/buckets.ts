@@ -30,7 +30,12 @@ export const UNLIMITED_HEADER_LIMIT = 1_000_000;
 
 export const freshBucket = (): BucketState => ({ windowEnd: 0, count: 0 });
 
-const windowEndFrom = (now: number, windowMs: number) => Math.ceil((now + windowMs) / 1000) * 1000;
+/**
+ * A window opens at the first request after the previous one ended, on the whole second (Okta's
+ * example: "a period may run from 12:00:20 to 12:01:19"), and lasts windowMs (rounded up to a whole
+ * second when windowMs is not one), so X-Rate-Limit-Reset in epoch seconds is exact.
+ */
+const windowEndFrom = (now: number, windowMs: number) => Math.ceil((Math.floor(now / 1000) * 1000 + windowMs) / 1000) * 1000;
 
 export function consume(state: BucketState, cfg: BucketConfig, now: number): RateDecision {
   const current = now >= state.windowEnd ? { windowEnd: windowEndFrom(now, cfg.windowMs), count: 0 } : state;
