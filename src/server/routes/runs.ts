@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { expectedStatuses, loadRunOrThrow, planUndo, settingsOf } from '../../app/history.js';
+import { reportItem } from '../../engine/report.js';
+import { OUTCOMES, type Outcome } from '../../engine/types.js';
+import { getOperation } from '../../okta/lifecycle.js';
+import { UsageError } from '../../okta/errors.js';
+import { connectionOf } from '../connection.js';
+import type { ConsoleContext } from '../context.js';
+import { CONSOLE_DEFAULTS } from '../defaults.js';
+import { HttpError, notFound } from '../http/errors.js';
+import type { Api } from '../http/route.js';
+import { historyPage, runView } from '../runner/run-view.js';
+
+export const runId = z.object({ id: z.uuid('Not a run id.') });
+const page = {
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(CONSOLE_DEFAULTS.page.maxLimit).default(CONSOLE_DEFAULTS.page.defaultLimit),
+};
+const outcomeFilter = z
+  .enum([...OUTCOMES, 'pending'] as [string, ...string[]], { error: `One of ${OUTCOMES.join(', ')} or pending.` })
+  .optional()
+  .describe('Only items with this outcome; pending = not decided yet.');
+
+const runAnswer = z.object({
+  id: z.string(), kind: z.enum(['preview', 'run', 'undo', 'cli']), action: z.string(), actionLabel: z.string(), org: z.string(), dryRun: z.boolean(), actor: z.string().nullable(),
+  workflowId: z.string().nullable(), workflowName: z.string().nullable(), parentRunId: z.string().nullable(), startedAt: z.string(), finishedAt: z.string().nullable(), status: z.string(),
+  total: z.number(), counts: z.record(z.string(), z.number()), unfinished: z.number(), error: z.string().nullable(), live: z.boolean(),
+  undo: z.object({ possible: z.boolean(), reason: z.string().nullable(), label: z.string().nullable() }),
+});
+
+/** Run results, history and control. Exports, the audit log and the live stream are in run-output.ts. */
+export function registerRunRoutes(api: Api, ctx: ConsoleContext): void {
+  const find = (id: string) => {
+    const v = runView(ctx, id);
+    if (!v) throw notFound('Run');
+    return v;
+  };
+
+  api.route({
+    method: 'GET', url: '/api/runs', tag: 'runs', access: 'viewer',
+    summary: 'History: every run, newest first, with who ran it, when, and the counts per outcome.',
+    query: z.object(page),
+    responses: { 200: { description: 'Runs', schema: z.object({ runs: z.array(runAnswer) }) } },
+    handler: ({ query }) => ({ runs: historyPage(ctx, query.offset, query.limit) }),
+  });
+
+  api.route({
+    method: 'GET', url: '/api/runs/:id', tag: 'runs', access: 'viewer',
+    summary: 'One run: header, status, counts per outcome, whether undo applies.',
+    params: runId,
+    responses: { 200: { description: 'The run', schema: runAnswer } },
+    handler: ({ params }) => find(params.id),
+  });
+
+  api.route({
+    method: 'GET', url: '/api/runs/:id/items', tag: 'runs', access: 'viewer',
+    summary: "A page of the run's results, in collection order, optionally filtered by outcome.",
+    params: runId,
+    query: z.object({ ...page, outcome: outcomeFilter }),
+    responses: { 200: { description: 'Items', schema: z.object({ total: z.number(), offset: z.number(), items: z.array(z.record(z.string(), z.unknown())) }) } },
+    handler: ({ params, query }) => {
+      find(params.id);
+      const outcome = query.outcome === undefined ? undefined : query.outcome === 'pending' ? null : (query.outcome as Outcome);
+      const p = ctx.store.itemsPage(params.id, { offset: query.offset, limit: query.limit, ...(outcome !== undefined && { outcome }) });
+      return { total: p.total, offset: query.offset, items: p.items.map((i) => ({ index: i.index, ...reportItem(i) })) };
+    },
+  });
+
+  api.route({
+    method: 'POST', url: '/api/runs/:id/stop', tag: 'runs', access: 'operator',
+    summary: 'Stop a live run: requests in flight finish, the rest stays pending (okta-action resume can finish it).',
+    params: runId,
+    responses: { 202: { description: 'Stopping' }, 409: { description: 'Not running here' } },
+    handler: ({ params, reply }) => {
+      find(params.id);
+      if (!ctx.runs.stop(params.id)) throw new HttpError(409, 'not_running', 'The run is not running in this console.');
+      return reply.code(202).send({ ok: true });
+    },
+  });
+
+  api.route({
+    method: 'POST', url: '/api/runs/:id/undo', tag: 'runs', access: 'operator',
+    summary: 'Undo a suspend or unsuspend run: the inverse operation on every user it changed whose status is still what the run left.',
+    params: runId,
+    responses: { 202: { description: 'Undo started', schema: z.object({ runId: z.string() }) }, 409: { description: 'Undo does not apply' } },
+    handler: async ({ params, session, reply }) => {
+      const view = find(params.id);
+      if (view.live) throw new HttpError(409, 'not_undoable', 'The run is still going.');
+      let plan;
+      try {
+        plan = planUndo(loadRunOrThrow(ctx.store, params.id));
+      } catch (err) {
+        if (err instanceof UsageError) throw new HttpError(409, 'not_undoable', err.message);
+        throw err;
+      }
+      if (!plan.targets.length) throw new HttpError(409, 'not_undoable', 'The run changed no user; nothing to undo.');
+      const conn = connectionOf(ctx.integration.get(), ctx.secrets, ctx.allowLoopbackOrg);
+      if (conn.org.origin !== view.org) throw new HttpError(409, 'not_undoable', `The run was on ${view.org}; the integration now points at ${conn.org.origin}.`);
+      const loaded = ctx.store.loadRun(params.id)!;
+      const settings = { ...settingsOf(loaded.header), action: plan.operation, dryRun: false, maxChanges: null, undoOf: params.id, objectsPerRun: Math.max(plan.targets.length, 1) };
+      const id = await ctx.runs.start(conn, {
+        kind: 'undo', workflowId: view.workflowId, workflowName: view.workflowName ? `Undo of ${view.workflowName}` : `Undo of ${getOperation(view.action)!.label}`, collectionId: null,
+        identities: plan.targets.map((t) => t.userId), settings, actor: session!.username, parentRunId: params.id, expected: expectedStatuses(ctx.store, params.id),
+      });
+      return reply.code(202).send({ runId: id });
+    },
+  });
+}

@@ -1,0 +1,93 @@
+import { OUTCOMES, type Outcome } from '../../engine/types.js';
+import { getOperation, type OperationName } from '../../okta/lifecycle.js';
+import type { RunStore, RunSummary } from '../../store/index.js';
+import type { ConsoleContext } from '../context.js';
+import type { ConsoleRun } from '../db/console-runs.js';
+
+export interface RunView {
+  id: string;
+  kind: 'preview' | 'run' | 'undo' | 'cli';
+  action: OperationName;
+  actionLabel: string;
+  org: string;
+  dryRun: boolean;
+  actor: string | null;
+  workflowId: string | null;
+  workflowName: string | null;
+  parentRunId: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  status: string;
+  total: number;
+  counts: Partial<Record<Outcome, number>>;
+  unfinished: number;
+  error: string | null;
+  live: boolean;
+  undo: { possible: boolean; reason: string | null; label: string | null };
+}
+
+/** Items per outcome from the store's index (cheap for any run size). */
+export function countsOf(store: RunStore, runId: string): { total: number; counts: Partial<Record<Outcome, number>>; unfinished: number } {
+  const counts: Partial<Record<Outcome, number>> = {};
+  for (const o of OUTCOMES) {
+    const n = store.itemsPage(runId, { offset: 0, limit: 0, outcome: o }).total;
+    if (n > 0) counts[o] = n;
+  }
+  const unfinished = store.itemsPage(runId, { offset: 0, limit: 0, outcome: null }).total;
+  const total = store.itemsPage(runId, { offset: 0, limit: 0 }).total;
+  return { total, counts, unfinished };
+}
+
+function undoOf(action: OperationName, dryRun: boolean, status: string, changed: number): RunView['undo'] {
+  const op = getOperation(action)!;
+  const inverse = op.inverse ? getOperation(op.inverse)! : null;
+  const label = inverse ? `Undo (${inverse.label})` : null;
+  if (!inverse) return { possible: false, reason: `${op.label} cannot be undone${op.irreversible ? `: ${op.irreversible}` : '.'}`, label };
+  if (dryRun) return { possible: false, reason: 'A preview changed nothing.', label };
+  if (status === 'running') return { possible: false, reason: 'The run is still going.', label };
+  if (changed === 0) return { possible: false, reason: 'The run changed no user.', label };
+  return { possible: true, reason: null, label };
+}
+
+function fromConsole(ctx: ConsoleContext, r: ConsoleRun): RunView {
+  const live = ctx.runs.get(r.runId);
+  const { total, counts, unfinished } = countsOf(ctx.store, r.runId);
+  const status = live && !live.ended ? 'running' : r.status;
+  return {
+    id: r.runId, kind: r.kind, action: r.action, actionLabel: getOperation(r.action)!.label, org: r.org, dryRun: r.dryRun, actor: r.startedBy, workflowId: r.workflowId, workflowName: r.workflowName,
+    parentRunId: r.parentRunId, startedAt: r.startedAt, finishedAt: r.finishedAt, status, total, counts, unfinished, error: r.error, live: Boolean(live && !live.ended),
+    undo: undoOf(r.action, r.dryRun, status, counts.changed ?? 0),
+  };
+}
+
+function fromStore(s: RunSummary): RunView {
+  return {
+    id: s.id, kind: 'cli', action: s.action, actionLabel: getOperation(s.action)?.label ?? s.action, org: s.org, dryRun: s.dryRun, actor: s.actor, workflowId: null, workflowName: null,
+    parentRunId: s.parentRunId, startedAt: s.startedAt, finishedAt: s.finishedAt, status: s.status, total: s.total, counts: s.counts, unfinished: s.unfinished, error: null, live: false,
+    undo: undoOf(s.action, s.dryRun, s.status, s.counts.changed ?? 0),
+  };
+}
+
+/** One run as the console shows it: from the console's record when it started it, else from the store. */
+export function runView(ctx: ConsoleContext, runId: string): RunView | null {
+  const r = ctx.consoleRuns.get(runId);
+  if (r) return fromConsole(ctx, r);
+  const loaded = ctx.store.loadRun(runId);
+  if (!loaded) return null;
+  const { total, counts, unfinished } = countsOf(ctx.store, runId);
+  const h = loaded.header;
+  return fromStore({ id: h.id, action: h.action, org: h.org, dryRun: h.dryRun, actor: h.actor ?? null, startedAt: h.startedAt, finishedAt: loaded.finishedAt, status: loaded.status, parentRunId: h.parentRunId ?? null, total, counts, unfinished });
+}
+
+/** History: every run in the store, newest first, with the console's view of the ones it started. */
+export function historyPage(ctx: ConsoleContext, offset: number, limit: number): RunView[] {
+  const runs = ctx.store.listRuns({ offset, limit });
+  const mine = ctx.consoleRuns.many(runs.map((r) => r.id));
+  return runs.map((s) => {
+    const r = mine.get(s.id);
+    if (!r) return fromStore(s);
+    const live = ctx.runs.get(s.id);
+    const status = live && !live.ended ? 'running' : r.status;
+    return { ...fromStore(s), kind: r.kind, workflowId: r.workflowId, workflowName: r.workflowName, status, error: r.error, live: Boolean(live && !live.ended), undo: undoOf(s.action, s.dryRun, status, s.counts.changed ?? 0) };
+  });
+}

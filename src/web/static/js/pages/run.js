@@ -1,0 +1,137 @@
+import { RateChart, legend } from '../chart.js';
+import { badge, fmtNum, fmtTime, h, mount, notice } from '../dom.js';
+import { auditLog, results } from './results.js';
+
+const KIND = { preview: 'Preview', run: 'Run', undo: 'Undo', cli: 'CLI run' };
+
+/** A run: live progress (SSE) with the rate chart, then the results; next step (run / undo). */
+export async function runPage(app, el, id) {
+  let run = await app.api.get(`/api/runs/${id}`);
+  const progress = h('progress', { max: String(Math.max(run.total, 1)), value: '0', id: 'run-progress' });
+  const progressText = h('span', { class: 'progress-text', id: 'progress-text' });
+  const status = h('span', { id: 'run-status' });
+  const counts = h('div', { class: 'counts', id: 'live-counts' });
+  const errorMsg = notice();
+  const canvas = h('canvas', { class: 'rate-chart', id: 'rate-chart', width: '640', height: '180' });
+  const chart = new RateChart(canvas);
+  const chartBox = h('section', { class: 'card', hidden: !run.live }, h('h2', {}, 'Requests per second'), canvas, legend());
+  const stop = h('button', {
+    type: 'button', class: 'danger', hidden: !run.live || !app.canOperate,
+    onclick: async () => {
+      stop.disabled = true;
+      await app.api.post(`/api/runs/${id}/stop`).catch((err) => errorMsg.show(err.message));
+    },
+  }, 'Stop');
+  const next = h('div');
+  const resultsBox = h('section', { class: 'card', id: 'results', hidden: true });
+  const auditBox = h('section', { class: 'card', id: 'audit', hidden: true });
+
+  const show = (s) => {
+    progress.max = Math.max(s.total, 1);
+    progress.value = s.done;
+    progressText.textContent = `${fmtNum(s.done)} of ${fmtNum(s.total)}`;
+    mount(status, badge(s.status));
+    mount(counts, Object.entries(s.counts ?? {}).filter(([k, n]) => k !== 'total' && n > 0).map(([k, n]) => h('span', { class: 'count' }, badge(k), ` ${fmtNum(n)}`)));
+    if (s.error) errorMsg.show(s.error, s.status === 'failed' ? 'error' : 'warn');
+  };
+
+  const ended = async () => {
+    run = await app.api.get(`/api/runs/${id}`);
+    stop.hidden = true;
+    show({ ...run, done: run.total - run.unfinished });
+    resultsBox.hidden = false;
+    auditBox.hidden = false;
+    results(app, resultsBox, run);
+    nextStep(app, next, run);
+    mount(auditBox, h('h2', {}, 'Audit log'), h('button', { type: 'button', id: 'show-audit', onclick: () => auditLog(app, auditBox, id) }, 'Show the requests'), ' ', h('a', { href: `/api/runs/${id}/audit`, download: '' }, 'Download JSON Lines'));
+  };
+
+  mount(
+    el,
+    h('header', { class: 'page-head' }, h('h1', {}, `${KIND[run.kind] ?? run.kind}: ${run.workflowName ?? run.actionLabel}`), status),
+    h('p', { class: 'muted' }, `${run.actionLabel}${run.dryRun ? ' (plan only: nothing changes)' : ''} on ${run.org} · by ${run.actor ?? '—'} · ${fmtTime(run.startedAt)}`),
+    h('section', { class: 'card' }, h('h2', {}, run.live ? 'Progress' : 'Summary'), h('div', { class: 'progress-row' }, progress, progressText, stop), counts, errorMsg.el),
+    chartBox,
+    next,
+    resultsBox,
+    auditBox,
+  );
+  show({ ...run, done: run.total - run.unfinished });
+  chart.draw();
+
+  if (!run.live) return ended();
+  const stream = new EventSource(`/api/runs/${id}/stream`);
+  app.onLeave(() => stream.close());
+  const onMessage = (e) => {
+    const s = JSON.parse(e.data);
+    show(s);
+    chart.add(s.points);
+  };
+  stream.addEventListener('progress', onMessage);
+  stream.addEventListener('end', (e) => {
+    stream.close();
+    onMessage(e);
+    ended();
+  });
+  stream.onerror = () => {
+    if (stream.readyState === EventSource.CLOSED) ended();
+  };
+}
+
+/** After a preview: run it (deactivate asks for the number of users). After a run: undo where it applies. */
+async function nextStep(app, el, run) {
+  mount(el);
+  if (!app.canOperate || run.status === 'running') return;
+  const msg = notice();
+  if (run.kind === 'preview' && run.workflowId && run.status === 'finished') {
+    const w = await app.api.get(`/api/workflows/${run.workflowId}`).catch(() => null);
+    if (!w) return;
+    const confirmInput = w.needsConfirm ? h('input', { type: 'number', id: 'confirm-count', placeholder: String(w.targetCount) }) : null;
+    const go = h('button', {
+      type: 'button', class: w.needsConfirm ? 'danger' : 'primary', id: 'run-now',
+      onclick: async () => {
+        msg.clear();
+        go.disabled = true;
+        try {
+          const body = { dryRun: false };
+          if (confirmInput) body.confirm = Number(confirmInput.value);
+          const { runId } = await app.api.post(`/api/workflows/${w.id}/runs`, body);
+          location.hash = `#/runs/${runId}`;
+        } catch (err) {
+          msg.show(err.fields?.confirm ?? err.message);
+          go.disabled = false;
+        }
+      },
+    }, `Run ${w.actionLabel} on ${fmtNum(w.targetCount)} identities`);
+    mount(
+      el,
+      h(
+        'section',
+        { class: 'card run-box' },
+        h('h2', {}, 'Confirm'),
+        h('p', {}, `The plan above is what the run will do, user by user, if nothing changes meanwhile. ${fmtNum(run.counts.would_change ?? 0)} users would change.`),
+        confirmInput ? h('label', { for: 'confirm-count', class: 'confirm' }, `${w.actionLabel}${w.destructive ? ' cannot be undone' : ' needs a confirmation'}. Type ${w.targetCount}, the number of users, to confirm:`, confirmInput) : null,
+        msg.el,
+        h('div', { class: 'actions' }, go),
+      ),
+    );
+    return;
+  }
+  if (run.undo.label) {
+    const undo = h('button', {
+      type: 'button', id: 'undo', disabled: !run.undo.possible, title: run.undo.reason ?? '',
+      onclick: async () => {
+        if (!confirm(`${run.undo.label}: put back the ${run.counts.changed} users this run changed (where their status is still what it left)?`)) return;
+        undo.disabled = true;
+        try {
+          const { runId } = await app.api.post(`/api/runs/${run.id}/undo`);
+          location.hash = `#/runs/${runId}`;
+        } catch (err) {
+          msg.show(err.message);
+          undo.disabled = false;
+        }
+      },
+    }, run.undo.label);
+    mount(el, h('section', { class: 'card run-box' }, h('h2', {}, 'Undo'), run.undo.possible ? null : h('p', { class: 'muted' }, run.undo.reason), msg.el, h('div', { class: 'actions' }, undo)));
+  }
+}
