@@ -76,7 +76,10 @@ export function parseOrgUrl(input: string, policy: Partial<OrgUrlPolicy> = {}): 
     const orgHost = [labels[0].slice(0, -'-admin'.length), ...labels.slice(1)].join('.');
     throw new UsageError(`${host} is the Admin Console host, not the API host: use ${orgHost}.`);
   }
-  if (isIP(host)) throw new UsageError(`The Okta org must be a host name, not the address ${host}: use your org host, e.g. dev-123.okta.com.`);
+  // URL keeps the brackets of an IPv6 literal ([fd00::1]); without them isIP would miss it and an
+  // --allow-host [fd00::1] could point the token at a private address.
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (isIP(bare)) throw new UsageError(`The Okta org must be a host name, not the address ${bare}: use your org host, e.g. dev-123.okta.com.`);
   if (!isOktaDomain(host) && !allowedHosts.map((h) => h.toLowerCase()).includes(host))
     throw new UsageError(
       `${host} is not an Okta domain (${OKTA_DOMAINS.slice(0, 3).join(', ')}, …); if it is your org's custom domain, allow it with --allow-host ${host}.`,
