@@ -3,7 +3,7 @@ import { Governor, type GovernorOptions } from '../governor/index.js';
 import type { AuthProvider } from '../okta/auth.js';
 import { OktaClient, type OktaClientOptions } from '../okta/client.js';
 import { OktaApiError, UsageError } from '../okta/errors.js';
-import { getOperation, type OperationName } from '../okta/lifecycle.js';
+import { getOperation, queryFor, type OperationName } from '../okta/lifecycle.js';
 import type { OrgUrl } from '../okta/org-url.js';
 import type { OktaUser } from '../okta/users.js';
 import { prepareItems } from '../engine/prepare.js';
@@ -21,6 +21,8 @@ export interface ActionSettings {
   concurrency: number;
   rateShare: number;
   sendEmail: boolean;
+  /** clear_sessions: also revoke the users' OAuth tokens (`oauthTokens=true`; contain always does). */
+  revokeOAuth?: boolean;
   /** null: the default (100 for irreversible operations, none otherwise). */
   maxChanges: number | null;
   protect: ProtectionSources;
@@ -86,7 +88,7 @@ export function effectiveMaxChanges(s: ActionSettings): number | null {
 
 /** Settings as stored with a run: everything needed to resume it, and never a credential. */
 export function runOptions(s: ActionSettings): Record<string, unknown> {
-  return { objectsPerRun: s.objectsPerRun, concurrency: s.concurrency, rateShare: s.rateShare, sendEmail: s.sendEmail, maxChanges: s.maxChanges, protect: s.protect, undoOf: s.undoOf ?? null };
+  return { objectsPerRun: s.objectsPerRun, concurrency: s.concurrency, rateShare: s.rateShare, sendEmail: s.sendEmail, revokeOAuth: s.revokeOAuth ?? false, maxChanges: s.maxChanges, protect: s.protect, undoOf: s.undoOf ?? null };
 }
 
 /** Undo's gate: a user whose status moved since the run is left alone, with the reason. */
@@ -131,7 +133,7 @@ export async function execute(conn: Connection, settings: ActionSettings, header
     const result = await executeRun(items, {
       operation: op,
       dryRun: settings.dryRun,
-      query: op.query.sendEmail !== undefined ? { sendEmail: String(settings.sendEmail) } : {},
+      query: queryFor(op, settings),
       maxChanges: effectiveMaxChanges(settings),
       protection: session.protection,
       lookahead: Math.max(64, settings.concurrency * 8),

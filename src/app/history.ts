@@ -10,6 +10,7 @@ const storedOptions = z.object({
   concurrency: z.number().int().min(1).max(75).default(ACTION_DEFAULTS.concurrency),
   rateShare: z.number().gt(0).max(1).default(ACTION_DEFAULTS.rateShare),
   sendEmail: z.boolean().default(false),
+  revokeOAuth: z.boolean().default(false),
   maxChanges: z.number().int().min(0).nullable().default(null),
   protect: z.object({ entries: z.array(z.string()), groups: z.array(z.string()) }).default({ entries: [], groups: [] }),
   undoOf: z.string().nullable().default(null),
@@ -52,13 +53,13 @@ export interface UndoPlan {
 
 /**
  * What undoing a run means: the inverse operation for each user it changed. Only suspend and
- * unsuspend have an inverse; unlock and deactivate cannot be undone.
+ * unsuspend have an inverse; for every other operation the table says why it cannot be undone
+ * (`irreversible`), and undo refuses with that reason before anything is sent.
  */
 export function planUndo(run: LoadedRun): UndoPlan {
   const op = getOperation(run.header.action)!;
   if (run.header.dryRun) throw new UsageError(`Run ${run.header.id} was a plan; it changed nothing to undo.`);
-  if (!op.inverse)
-    throw new UsageError(`${op.label} cannot be undone (${op.destructive ? 'deactivation is irreversible' : 'Okta has no inverse operation'}); nothing was changed.`);
+  if (!op.inverse) throw new UsageError(`${op.label} cannot be undone (${op.irreversible ?? 'Okta has no inverse operation'}); nothing was changed.`);
   const targets = run.items
     .filter((i) => i.outcome === 'changed' && i.userId)
     .map((i) => ({ userId: i.userId as string, expected: i.statusAfter, input: i.input }));

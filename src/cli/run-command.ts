@@ -26,6 +26,7 @@ export interface RunFlags {
   rateShare: number;
   yes?: boolean;
   sendEmail?: boolean;
+  oauthTokens?: boolean;
   protect?: string;
   protectGroup?: string[];
   maxChanges?: number;
@@ -51,11 +52,12 @@ export function addRunOptions(cmd: Command): Command {
     .option('--protect <file>', 'protected accounts: Okta ids, logins and glob patterns on login, one per line')
     .option('--protect-group <groupId>', 'protect the members of this Okta group (repeatable)', collect)
     .option('--max-changes <n>', 'abort before any change when the plan would change more users (deactivate defaults to 100)', wholeNumber('--max-changes', 0))
-    .option('--send-email', 'let Okta email the admin on deactivate (default: no email)')
+    .option('--send-email', 'let Okta send its email: to the admin on deactivate, the activation link to the user on activate/reactivate (default: no email)')
+    .option('--oauth-tokens', "clear_sessions: also revoke the users' OAuth tokens (contain always does)")
     .option('--allow-host <host>', "allow your org's custom domain (repeatable)", collect)
     .option('--token-file <file>', 'read the API token from FILE (mode 600) instead of OKTA_API_TOKEN')
     .option('--max-input-bytes <n>', 'refuse input files larger than this', wholeNumber('--max-input-bytes', 1))
-    .option('--yes', 'confirm an irreversible operation (deactivate) without a prompt')
+    .option('--yes', `confirm an operation that cannot be undone and needs it (${OPERATION_NAMES.filter((n) => getOperation(n)!.confirm).join(', ')}) without a prompt`)
     .addOption(storeOption());
 }
 
@@ -119,12 +121,13 @@ export async function runCommand(flags: RunFlags, dryRun: boolean, env: NodeJS.P
       concurrency: flags.concurrency,
       rateShare: flags.rateShare,
       sendEmail: Boolean(flags.sendEmail),
+      revokeOAuth: Boolean(flags.oauthTokens),
       maxChanges: flags.maxChanges ?? null,
       protect: { entries: await readProtectFile(flags.protect), groups: flags.protectGroup ?? [] },
     };
     validateSettings(settings);
     const op = getOperation(action)!;
-    if (op.destructive && !dryRun)
+    if ((op.destructive || op.confirm) && !dryRun)
       await confirmIrreversible(op.label, Math.min(identities.length, flags.objectsPerRun), { yes: Boolean(flags.yes), inputIsStdin: flags.input === '-' });
     return await withRunSignals(identities.length, (cb) =>
       startRun({ org, auth }, settings, identities, opened?.keeper ?? null, { ...cb, actor: env.USER ?? null, parentRunId }).then((done) => finishCommand(done, flags.report, auth.secrets())),

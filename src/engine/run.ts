@@ -1,13 +1,14 @@
 import { governorFailure, type Governor } from '../governor/index.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaApiError } from '../okta/errors.js';
-import type { LifecycleOperation } from '../okta/lifecycle.js';
+import type { LifecycleOperation, OperationName, UserStatus } from '../okta/lifecycle.js';
 import { sendLifecycle, type OktaUser } from '../okta/users.js';
-import { decide, reachedTarget, type Decision } from './decide.js';
+import { overallOutcome, plannedSteps, step, stepsNote, unsentStep } from './composite.js';
+import { decide, decideSteps, reachedTarget, type Decision } from './decide.js';
 import { normalizeIdentity } from './input/index.js';
 import { EMPTY_PROTECTION, protectionReason, type ProtectionPolicy } from './protect.js';
 import { itemError, Resolver, type Resolution } from './resolve.js';
-import { NO_JOURNAL, type Item, type ItemError, type Outcome, type RequestEvent, type RunJournal } from './types.js';
+import { NO_JOURNAL, type Item, type ItemError, type ItemStep, type Outcome, type RequestEvent, type RunJournal } from './types.js';
 
 export interface RunSettings {
   operation: LifecycleOperation;
@@ -61,7 +62,7 @@ type Settled = { reached: true; user: OktaUser } | { reached: false; user: OktaU
 /** Does this Okta error say the transition is not allowed (the user's status moved under us)? */
 function isTransitionRefusal(op: LifecycleOperation, err: unknown): boolean {
   if (!(err instanceof OktaApiError)) return false;
-  if (err.status === op.invalid.status && err.errorCode === op.invalid.errorCode) return true;
+  if (op.invalid && err.status === op.invalid.status && err.errorCode === op.invalid.errorCode) return true;
   return ['E0000001', 'E0000032', 'E0000038', 'E0000016'].includes(err.errorCode ?? '');
 }
 
@@ -108,78 +109,142 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
     return resolver.resolve(item.input, recorder(item), normalizeIdentity(item.input));
   };
 
-  const write = async (item: Item, user: OktaUser): Promise<void> => {
-    item.phase = 'intent';
-    await journal.intent(item);
+  /** What one governed request ended in, as the fields to set on the item (or on a step). */
+  type Sent = { outcome: Outcome; extra: Partial<Item> };
+
+  /**
+   * Send one single-request operation to the user (intent already durable) and settle its outcome:
+   * retries through the governor, a fresh read before any re-send of a non-idempotent operation,
+   * and a fresh read after a refusal that may mean the status moved under us.
+   */
+  const send = async (item: Item, user: OktaUser, op: LifecycleOperation, query: Record<string, string>, statusNow: UserStatus = user.status): Promise<Sent> => {
     const record = recorder(item);
+    const route = `/api/v1/users/{id}/${op.route}`;
+    let attempts = 0;
     let lastError: unknown = null;
     try {
       const result = await deps.governor.run<unknown>(
         'write',
         async (ctx) => {
           item.attempts++;
+          attempts++;
           const started = Date.now();
           try {
-            const response = await sendLifecycle(deps.client, user.id, op, settings.query, ctx);
-            record({ method: op.method, route: `/api/v1/users/{id}/${op.route}`, status: response.status, requestId: response.requestId, attempt: ctx.attempt, waitMs: 0, durationMs: Date.now() - started, error: null });
-            return response;
+            const response = await sendLifecycle(deps.client, user.id, op, query, ctx);
+            // The body is never kept: activate/reactivate answer with an activation URL and token.
+            record({ method: op.method, route, status: response.status, requestId: response.requestId, attempt: ctx.attempt, waitMs: 0, durationMs: Date.now() - started, error: null });
+            return { ...response, body: null };
           } catch (err) {
             lastError = err;
             const e = err as OktaApiError;
-            record({ method: op.method, route: `/api/v1/users/{id}/${op.route}`, status: e.status ?? null, requestId: e.requestId ?? null, attempt: ctx.attempt, waitMs: 0, durationMs: Date.now() - started, error: itemError(err).errorSummary });
+            record({ method: op.method, route, status: e.status ?? null, requestId: e.requestId ?? null, attempt: ctx.attempt, waitMs: 0, durationMs: Date.now() - started, error: itemError(err).errorSummary });
             throw err;
           }
         },
-        {
-          idempotent: false,
-          beforeResend: async () => {
-            const { user: fresh } = await resolver.fetch(user.id, record);
-            if (reachedTarget(op, fresh)) return { settled: { reached: true, user: fresh } satisfies Settled };
-            const decision = decide(op, fresh);
-            return decision.kind === 'change' ? undefined : { settled: { reached: false, user: fresh, decision } satisfies Settled };
-          },
-        },
+        op.idempotent
+          ? { idempotent: true }
+          : {
+              idempotent: false,
+              beforeResend: async () => {
+                const { user: fresh } = await resolver.fetch(user.id, record);
+                if (reachedTarget(op, fresh)) return { settled: { reached: true, user: fresh } satisfies Settled };
+                const decision = decide(op, fresh);
+                return decision.kind === 'change' ? undefined : { settled: { reached: false, user: fresh, decision } satisfies Settled };
+              },
+            },
       );
       item.waitMs += result.waitMs;
       const settled = result.settled as Settled | undefined;
       if (settled && !settled.reached) {
         const d = settled.decision;
-        return finish(item, d.kind === 'already' ? 'already' : 'invalid_transition', {
-          statusAfter: settled.user.status,
-          note: d.kind === 'invalid_transition' ? d.reason : 'changed meanwhile by someone else',
-        });
+        return {
+          outcome: d.kind === 'already' ? 'already' : 'invalid_transition',
+          extra: { statusAfter: settled.user.status, note: d.kind === 'invalid_transition' ? d.reason : 'changed meanwhile by someone else' },
+        };
       }
-      finish(item, 'changed', {
-        statusAfter: op.target ?? item.statusBefore,
-        requestId: result.response?.requestId ?? item.requestId,
-        note: settled ? 'answer lost; a fresh read showed the change applied' : null,
-      });
+      return {
+        outcome: 'changed',
+        extra: {
+          statusAfter: op.target ?? statusNow,
+          requestId: (result.response as { requestId?: string | null } | undefined)?.requestId ?? null,
+          note: settled ? 'answer lost; a fresh read showed the change applied' : null,
+        },
+      };
     } catch (err) {
       item.waitMs += governorFailure(err)?.waitMs ?? 0;
-      await settleWriteError(item, user, err ?? lastError);
+      return settleWriteError(item, user, op, err ?? lastError, attempts);
     }
   };
 
-  const settleWriteError = async (item: Item, user: OktaUser, err: unknown): Promise<void> => {
+  const settleWriteError = async (item: Item, user: OktaUser, op: LifecycleOperation, err: unknown, attempts: number): Promise<Sent> => {
     const error: ItemError = itemError(err);
     const requestId = (err as OktaApiError).requestId ?? null;
     if (isTransitionRefusal(op, err)) {
       try {
         const { user: fresh } = await resolver.fetch(user.id, recorder(item));
         if (reachedTarget(op, fresh))
-          return finish(item, item.attempts > 1 ? 'changed' : 'already', { statusAfter: fresh.status, requestId, note: 'status reached before this request' });
-        return finish(item, 'invalid_transition', { statusAfter: fresh.status, error, requestId });
+          return { outcome: attempts > 1 ? 'changed' : 'already', extra: { statusAfter: fresh.status, requestId, note: 'status reached before this request' } };
+        return { outcome: 'invalid_transition', extra: { statusAfter: fresh.status, error, requestId } };
       } catch (readErr) {
-        return finish(item, 'failed', { error: itemError(readErr), requestId });
+        return { outcome: 'failed', extra: { error: itemError(readErr), requestId } };
       }
     }
-    if (err instanceof OktaApiError && err.status === 404) return finish(item, 'not_found', { error, requestId });
-    finish(item, 'failed', { error, requestId });
+    if (err instanceof OktaApiError && err.status === 404) return { outcome: 'not_found', extra: { error, requestId } };
+    return { outcome: 'failed', extra: { error, requestId } };
   };
+
+  /** A single-request operation: intent, send, outcome. */
+  const writeOne = async (item: Item, user: OktaUser): Promise<void> => {
+    item.phase = 'intent';
+    await journal.intent(item);
+    const sent = await send(item, user, op, settings.query);
+    finish(item, sent.outcome, sent.outcome === 'changed' ? { ...sent.extra, requestId: sent.extra.requestId ?? item.requestId } : sent.extra);
+  };
+
+  /**
+   * A composite operation (contain): one intent for the user, then each step in order (composite.ts
+   * states the rules), one outcome per step on `item.steps` and in the note.
+   */
+  const writeSteps = async (item: Item, user: OktaUser, resumed: boolean): Promise<void> => {
+    item.phase = 'intent';
+    await journal.intent(item);
+    const steps: ItemStep[] = [];
+    let status = user.status;
+    let stoppedBy: ItemStep | null = null;
+    let lastRequestId: string | null = null;
+    let firstError: ItemError | null = null;
+    for (const planned of decideSteps(op, user)) {
+      const name = planned.operation.name as OperationName;
+      if (stoppedBy) {
+        steps.push(step(name, 'skipped', null, null, `not attempted: ${stoppedBy.operation} ended ${stoppedBy.outcome}`));
+        continue;
+      }
+      // Later steps are decided on the status the earlier ones left (without links: they are stale).
+      const decision = status === user.status ? planned.decision : decideSteps(op, { status, transitioningToStatus: null, _links: null })[steps.length]!.decision;
+      if (decision.kind !== 'change') {
+        const done = unsentStep(name, decision, false);
+        // Resumed after a crash: a step whose target the user reached since the first read was ours.
+        if (resumed && decision.kind === 'already' && planned.operation.target === status && item.statusBefore !== null && item.statusBefore !== status)
+          steps.push(step(name, 'changed', null, null, 'resumed: a fresh read showed the change applied'));
+        else steps.push(done);
+        continue;
+      }
+      const sent = await send(item, user, planned.operation, { ...planned.operation.query, ...planned.query }, status);
+      const s = step(name, sent.outcome, sent.extra.requestId ?? null, sent.extra.error ?? null, sent.extra.note);
+      steps.push(s);
+      if (sent.extra.statusAfter) status = sent.extra.statusAfter;
+      if (s.requestId) lastRequestId = s.requestId;
+      firstError ??= s.error;
+      if (s.outcome === 'failed' || s.outcome === 'not_found') stoppedBy = s;
+    }
+    finish(item, overallOutcome(steps), { statusAfter: status, requestId: lastRequestId ?? item.requestId, error: firstError, note: stepsNote(steps), steps });
+  };
+
+  const write = (item: Item, user: OktaUser, resumed = false): Promise<void> => (op.steps ? writeSteps(item, user, resumed) : writeOne(item, user));
 
   const work = items.filter((i) => i.outcome === null);
   const twoPhase = settings.maxChanges !== null && !settings.dryRun;
-  const planned: { item: Item; user: OktaUser }[] = [];
+  const planned: { item: Item; user: OktaUser; resumed: boolean }[] = [];
   const writes = new Set<Promise<void>>();
   const resolutions = new Map<number, Promise<Resolution>>();
   let readCursor = 0;
@@ -229,6 +294,11 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
       continue;
     }
     const decision = decide(op, user);
+    if (op.steps && (decision.kind !== 'change' || settings.dryRun)) {
+      const steps = plannedSteps(decideSteps(op, user), settings.dryRun);
+      finish(item, overallOutcome(steps), { statusAfter: user.status, note: stepsNote(steps), steps });
+      continue;
+    }
     if (decision.kind === 'already') {
       finish(item, 'already', { statusAfter: user.status });
       continue;
@@ -246,10 +316,10 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
       journal.resolved(item);
     }
     if (twoPhase) {
-      planned.push({ item, user });
+      planned.push({ item, user, resumed: resumedIntent });
       continue;
     }
-    const w = write(item, user).finally(() => writes.delete(w));
+    const w = write(item, user, resumedIntent).finally(() => writes.delete(w));
     writes.add(w);
     if (writes.size >= settings.lookahead) await Promise.race(writes);
   }
@@ -262,12 +332,12 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
       aborted = { reason: `the plan would change ${planned.length} users, more than --max-changes ${settings.maxChanges}`, wouldChange: planned.length };
       for (const { item, user } of planned) finish(item, 'would_change', { statusAfter: user.status, note: 'run aborted before any change' });
     } else {
-      for (const { item, user } of planned) {
+      for (const { item, user, resumed } of planned) {
         if (deps.signal?.aborted) {
           interrupted = true;
           break;
         }
-        const w = write(item, user).finally(() => writes.delete(w));
+        const w = write(item, user, resumed).finally(() => writes.delete(w));
         writes.add(w);
         if (writes.size >= settings.lookahead) await Promise.race(writes);
       }

@@ -56,8 +56,24 @@ export interface Item {
   attempts: number;
   /** Milliseconds this item spent waiting on rate limits and back-off. */
   waitMs: number;
-  /** Free-text detail for a human (why protected, why skipped, ...). */
+  /** Free-text detail for a human (why protected, why skipped, ...); for a composite, its steps as JSON. */
   note: string | null;
+  /**
+   * Composite operations (contain): one outcome per step, in order. Not a store column: the store
+   * keeps it in `note` as compact JSON (`{"steps":[…]}`); `stepsOf` in composite.ts reads either.
+   */
+  steps?: ItemStep[];
+}
+
+/** The outcome of one step of a composite operation for one user. */
+export interface ItemStep {
+  operation: OperationName;
+  outcome: Outcome;
+  /** x-okta-request-id of the request that decided this step; null when nothing was sent. */
+  requestId: string | null;
+  error: ItemError | null;
+  /** Why (invalid transition, not attempted, …); omitted when there is nothing to say. */
+  note?: string;
 }
 
 export interface RunHeader {

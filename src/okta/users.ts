@@ -30,7 +30,11 @@ export function getUser(client: OktaClient, idOrLogin: string, retry?: RetryInfo
   return client.request({ method: 'GET', path: userPath(idOrLogin), retry });
 }
 
-/** Send one lifecycle operation to a user's Okta id (never a login). */
+/**
+ * Send one lifecycle operation to a user's Okta id (never a login): POST …/lifecycle/{op}, or
+ * DELETE …/sessions for clear_sessions. A composite (contain) is a sequence of these, sent by the engine.
+ * The answer's body may hold an activation URL/token (activate, reactivate): callers must not keep it.
+ */
 export function sendLifecycle(
   client: OktaClient,
   userId: string,
@@ -38,6 +42,7 @@ export function sendLifecycle(
   query: Record<string, string>,
   retry?: RetryInfo,
 ): Promise<OktaResponse<unknown>> {
+  if (op.steps) return Promise.reject(new Error(`${op.name} is a composite operation: send its steps one by one`));
   return client.request({ method: op.method, path: `${userPath(userId)}/${op.route}`, query: { ...op.query, ...query }, retry });
 }
 
@@ -48,7 +53,9 @@ export function searchLiteral(value: string): string {
 
 /**
  * Follow Okta's Link pagination from a first path. Each page goes through `fetchPage`, so the
- * caller can pace it. Only `rel="next"` links on the org's own origin are followed.
+ * caller can pace it. Only `rel="next"` links on the org's own origin are followed. A list longer
+ * than `maxPages` is an error, never a silent cut: callers act on the whole list (the members of a
+ * protected group, every user with an email) or not at all.
  */
 export async function* paginate<T>(
   client: OktaClient,
@@ -62,6 +69,7 @@ export async function* paginate<T>(
     yield Array.isArray(response.body) ? (response.body as T[]) : [];
     next = nextLink(response, client.org.origin);
   }
+  if (next) throw new Error(`Okta's list at ${first.split('?')[0]} has more than ${maxPages} pages; stopped rather than act on part of it`);
 }
 
 export function nextLink(response: OktaResponse<unknown>, origin: string): string | null {
