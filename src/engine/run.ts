@@ -343,6 +343,8 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
       }
     }
   }
+  // Everything is dispatched: the last writes may use what is left of the window at once.
+  deps.governor.drain();
   await Promise.all(writes);
   await journal.flush();
   return { items, aborted, interrupted };

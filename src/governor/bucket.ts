@@ -131,7 +131,9 @@ export function decide(s: BucketState, now: number, p: PacingParams, time: TimeM
   if (left <= 0 || now >= end) return { kind: 'wait', until: end + p.resetMarginMs + jitterMs, reason: 'reset' };
   if (s.lastSendAt === null || (tail !== null && tail <= left)) return { kind: 'send' };
   const next = s.lastSendAt + Math.max(0, end - s.lastSendAt) / (left + 1);
-  return next <= now ? { kind: 'send' } : { kind: 'wait', until: next, reason: 'pacing' };
+  // Timers tick in whole milliseconds: a gap under 1 ms is no reason to wait (it would cap any
+  // bucket at 1,000 requests per second).
+  return next - now < 1 ? { kind: 'send' } : { kind: 'wait', until: next, reason: 'pacing' };
 }
 
 export function snapshotOf(bucket: BucketClass, s: BucketState, rateShare: number, time: TimeMap): BucketSnapshot | null {
