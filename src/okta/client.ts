@@ -1,4 +1,5 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import { guardedLookup } from './address-guard.js';
 import type { AuthProvider } from './auth.js';
 import { OktaApiError, OktaTransportError, type TransportPhase } from './errors.js';
 import type { OrgUrl } from './org-url.js';
@@ -43,7 +44,7 @@ function transportError(err: unknown): OktaTransportError {
   const e = err as { code?: string; message?: string };
   const code = e?.code ?? 'UNKNOWN';
   let phase: TransportPhase = 'send';
-  if (err instanceof undiciErrors.ConnectTimeoutError || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+  if (err instanceof undiciErrors.ConnectTimeoutError || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EPRIVATEADDR')
     phase = 'connect';
   else if (err instanceof undiciErrors.HeadersTimeoutError) phase = 'headers';
   else if (err instanceof undiciErrors.BodyTimeoutError) phase = 'body';
@@ -75,7 +76,8 @@ export class OktaClient {
         keepAliveTimeout: this.options.keepAliveTimeoutMs,
         headersTimeout: this.options.headersTimeoutMs,
         bodyTimeout: this.options.bodyTimeoutMs,
-        connect: { timeout: this.options.connectTimeoutMs },
+        // A real org never resolves to an internal address; only the simulator lives on loopback.
+        connect: org.loopback ? { timeout: this.options.connectTimeoutMs } : { timeout: this.options.connectTimeoutMs, lookup: guardedLookup() },
       });
   }
 
