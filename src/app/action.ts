@@ -100,6 +100,20 @@ function expectStatus(expected: ReadonlyMap<string, string | null>, runId: strin
   };
 }
 
+/** Okta refused the credentials on the first request: a configuration error, and nothing was changed. */
+export class CredentialsRefusedError extends UsageError {
+  readonly status: number;
+  readonly errorCode: string | null;
+  readonly errorSummary: string;
+
+  constructor(err: OktaApiError) {
+    super(`Okta refused the credentials (HTTP 401 ${err.errorCode ?? ''} ${err.errorSummary}): check OKTA_API_TOKEN or --token-file; nothing was changed.`);
+    this.status = err.status;
+    this.errorCode = err.errorCode;
+    this.errorSummary = err.errorSummary;
+  }
+}
+
 /** A connection ready to run: client, governor and the run's protection (which also proves the credentials work). */
 export interface Session {
   client: OktaClient;
@@ -117,8 +131,7 @@ export async function openSession(conn: Connection, settings: ActionSettings, cb
     return { client, governor, protection: policy, close: () => client.close() };
   } catch (err) {
     await client.close();
-    if (err instanceof OktaApiError && err.status === 401)
-      throw new UsageError(`Okta refused the credentials (HTTP 401 ${err.errorCode ?? ''} ${err.errorSummary}): check OKTA_API_TOKEN or --token-file; nothing was changed.`);
+    if (err instanceof OktaApiError && err.status === 401) throw new CredentialsRefusedError(err);
     throw err;
   }
 }
@@ -142,6 +155,8 @@ export async function execute(conn: Connection, settings: ActionSettings, header
     const finishedAt = new Date().toISOString();
     const summary = summarize(items);
     const status = result.aborted ? 'aborted' : result.interrupted ? 'interrupted' : 'finished';
+    // Everything is written before the run is marked finished (and its lease given up).
+    await journal?.close();
     if (status !== 'interrupted') keeper?.finish(header.id, { finishedAt, status, summary });
     const stats = session.governor.stats();
     return {

@@ -27,6 +27,9 @@ export function storeKeeper(store: RunStore): RunKeeper & { close(): void } {
     },
     finish(runId, fin) {
       store.finishRun(runId, fin);
+      // A finished run needs no lease: give it up now rather than at close (long-lived servers).
+      leases.get(runId)?.release();
+      leases.delete(runId);
     },
     close() {
       for (const l of leases.values()) l.release();
