@@ -1,19 +1,20 @@
 import type { Command } from 'commander';
 import { execute, startRun } from '../app/action.js';
-import { resolveAuth } from '../app/credentials.js';
+import { closeAuth, resolveAuthFromFlags, verifyCredentials, type AuthFlags, type AuthPurpose } from '../app/credentials.js';
 import { expectedStatuses, loadRunOrThrow, planUndo, runToResume, settingsOf } from '../app/history.js';
 import { summarize, writeReport } from '../engine/report.js';
 import { UsageError } from '../okta/errors.js';
 import { getOperation } from '../okta/lifecycle.js';
+import type { AuthProvider } from '../okta/auth.js';
 import { parseOrgUrl } from '../okta/org-url.js';
+import { addAuthOptions } from './auth-options.js';
 import { confirmIrreversible } from './confirm.js';
 import { wholeNumber } from './options.js';
 import { finishCommand, withRunSignals } from './run-command.js';
 import { openStore, storeOption } from './store-option.js';
 
-interface StoreFlags {
+interface StoreFlags extends AuthFlags {
   store?: string;
-  tokenFile?: string;
   report?: string;
 }
 
@@ -21,26 +22,30 @@ interface StoreFlags {
 const orgOf = (origin: string) => parseOrgUrl(origin, { allowedHosts: [new URL(origin).hostname] });
 
 export function registerHistory(program: Command): void {
-  program
-    .command('resume [runId]')
+  addAuthOptions(program.command('resume [runId]'))
     .description('finish an unfinished run (default: the latest); nothing is lost or sent twice')
     .option('--report <file>', 'write the report to FILE (.json or .csv)')
-    .option('--token-file <file>', 'read the API token from FILE (mode 600) instead of OKTA_API_TOKEN')
     .addOption(storeOption())
     .action(async (runId: string | undefined, flags: StoreFlags) => {
-      const auth = resolveAuth(flags.tokenFile, process.env);
       const opened = openStore(flags);
+      let auth: AuthProvider | null = null;
       try {
         const run = runToResume(opened.store, runId);
         const settings = settingsOf(run.header);
+        // The org is the run's, so the credentials are resolved once the run is known.
+        const purpose: AuthPurpose = run.header.dryRun ? 'read' : 'write';
+        const needs = { groups: settings.protect.groups.length > 0 };
+        const a = (auth = resolveAuthFromFlags(flags, process.env, orgOf(run.header.org), purpose, needs));
+        await verifyCredentials(a, purpose, needs);
         const expected = settings.undoOf ? expectedStatuses(opened.store, settings.undoOf) : undefined;
         const left = run.items.filter((i) => !i.outcome).length;
         process.stderr.write(`Resuming run ${run.header.id} (${run.header.action} on ${run.header.org}): ${left} of ${run.items.length} identities left.\n`);
         process.exitCode = await withRunSignals(run.items.length, (cb) =>
-          execute({ org: orgOf(run.header.org), auth }, settings, run.header, run.items, opened.keeper, { ...cb, expected }).then((done) => finishCommand(done, flags.report, auth.secrets())),
+          execute({ org: orgOf(run.header.org), auth: a }, settings, run.header, run.items, opened.keeper, { ...cb, expected }).then((done) => finishCommand(done, flags.report, a.secrets())),
         );
       } finally {
         opened.close();
+        if (auth) await closeAuth(auth);
       }
     });
 
@@ -81,30 +86,32 @@ export function registerHistory(program: Command): void {
       }
     });
 
-  program
-    .command('undo <runId>')
+  addAuthOptions(program.command('undo <runId>'))
     .description('apply the inverse operation (suspend ↔ unsuspend) to the users a run changed, where their status is still what the run left')
     .option('--yes', 'do not ask for confirmation')
     .option('--report <file>', 'write the report to FILE (.json or .csv)')
-    .option('--token-file <file>', 'read the API token from FILE (mode 600) instead of OKTA_API_TOKEN')
     .addOption(storeOption())
     .action(async (runId: string, flags: StoreFlags & { yes?: boolean }) => {
       const opened = openStore(flags);
+      let auth: AuthProvider | null = null;
       try {
         const run = loadRunOrThrow(opened.store, runId);
         const plan = planUndo(run);
         if (!plan.targets.length) throw new UsageError(`Run ${runId} changed no users; nothing to undo.`);
-        const auth = resolveAuth(flags.tokenFile, process.env);
-        await confirmIrreversible(`Undo of run ${runId} (${getOperation(plan.operation)!.label})`, plan.targets.length, { yes: Boolean(flags.yes), inputIsStdin: false });
         const settings = { ...settingsOf(run.header), action: plan.operation, dryRun: false, maxChanges: null, undoOf: runId, objectsPerRun: Math.max(plan.targets.length, 1) };
+        const needs = { groups: settings.protect.groups.length > 0 };
+        const a = (auth = resolveAuthFromFlags(flags, process.env, orgOf(run.header.org), 'write', needs));
+        await verifyCredentials(a, 'write', needs);
+        await confirmIrreversible(`Undo of run ${runId} (${getOperation(plan.operation)!.label})`, plan.targets.length, { yes: Boolean(flags.yes), inputIsStdin: false });
         const expected = new Map(plan.targets.map((t) => [t.userId, t.expected]));
         process.exitCode = await withRunSignals(plan.targets.length, (cb) =>
-          startRun({ org: orgOf(run.header.org), auth }, settings, plan.targets.map((t) => t.userId), opened.keeper, { ...cb, expected, parentRunId: runId, actor: process.env.USER ?? null }).then((done) =>
-            finishCommand(done, flags.report, auth.secrets()),
+          startRun({ org: orgOf(run.header.org), auth: a }, settings, plan.targets.map((t) => t.userId), opened.keeper, { ...cb, expected, parentRunId: runId, actor: process.env.USER ?? null }).then((done) =>
+            finishCommand(done, flags.report, a.secrets()),
           ),
         );
       } finally {
         opened.close();
+        if (auth) await closeAuth(auth);
       }
     });
 

@@ -6,6 +6,8 @@ import { addRunOptions, runCommand, type RunFlags } from './run-command.js';
 import { registerSim } from './sim-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerHistory } from './history-commands.js';
+import { registerServe } from './serve-command.js';
+import { registerWhoami } from './whoami-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('okta-action')
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
     process.exitCode = await runCommand({ ...flags, yes: true }, true);
   });
   registerHistory(program);
+  registerServe(program);
+  registerWhoami(program);
   registerSim(program);
   registerDemo(program);
   return program;
@@ -49,5 +53,5 @@ export async function main(argv: string[] = process.argv): Promise<void> {
 
 /** Last line of defence: no message leaves with a token from the environment in it. */
 function redactEnv(text: string): string {
-  return redact(text, [process.env.OKTA_API_TOKEN, process.env.OKTA_CLIENT_TOKEN].filter((t): t is string => Boolean(t)));
+  return redact(text, [process.env.OKTA_API_TOKEN, process.env.OKTA_CLIENT_TOKEN, process.env.OKTA_CLIENT_PRIVATEKEY].filter((t): t is string => Boolean(t)));
 }

@@ -2,18 +2,19 @@ import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ACTION_DEFAULTS, startRun, validateSettings, type ActionSettings, type CompletedRun, type RunCallbacks } from '../app/action.js';
 import { deferredInputs, loadRunOrThrow } from '../app/history.js';
-import { resolveAuth, resolveOrg } from '../app/credentials.js';
+import { closeAuth, resolveAuthFromFlags, resolveOrg, verifyCredentials, type AuthFlags, type AuthNeeds, type AuthPurpose } from '../app/credentials.js';
 import { readDataCollectionFile, type InputFormat } from '../engine/input/index.js';
 import { exitCodeFor, formatSummary, reportItem, writeReport } from '../engine/report.js';
 import { OK_OUTCOMES } from '../engine/types.js';
 import { UsageError } from '../okta/errors.js';
 import { OPERATION_NAMES, getOperation, type OperationName } from '../okta/lifecycle.js';
+import { addAuthOptions } from './auth-options.js';
 import { confirmIrreversible } from './confirm.js';
 import { collect, fraction, oneOf, wholeNumber } from './options.js';
 import { progressReporter } from './progress.js';
 import { openStore, storeOption, type OpenedStore } from './store-option.js';
 
-export interface RunFlags {
+export interface RunFlags extends AuthFlags {
   org?: string;
   action?: OperationName;
   input?: string;
@@ -31,14 +32,13 @@ export interface RunFlags {
   protectGroup?: string[];
   maxChanges?: number;
   allowHost?: string[];
-  tokenFile?: string;
   maxInputBytes?: number;
   store?: string;
 }
 
 /** The options `run` and `plan` share. */
 export function addRunOptions(cmd: Command): Command {
-  return cmd
+  return addAuthOptions(cmd)
     .option('--org <host>', 'Okta org host, e.g. dev-123.okta.com (env OKTA_ORG_URL)')
     .addOption(new Option('--action <operation>', `lifecycle operation: ${OPERATION_NAMES.join(', ')}`).argParser(oneOf('--action', OPERATION_NAMES)))
     .option('--input <file>', "data collection file of identities, or '-' for stdin")
@@ -55,7 +55,6 @@ export function addRunOptions(cmd: Command): Command {
     .option('--send-email', 'let Okta send its email: to the admin on deactivate, the activation link to the user on activate/reactivate (default: no email)')
     .option('--oauth-tokens', "clear_sessions: also revoke the users' OAuth tokens (contain always does)")
     .option('--allow-host <host>', "allow your org's custom domain (repeatable)", collect)
-    .option('--token-file <file>', 'read the API token from FILE (mode 600) instead of OKTA_API_TOKEN')
     .option('--max-input-bytes <n>', 'refuse input files larger than this', wholeNumber('--max-input-bytes', 1))
     .option('--yes', `confirm an operation that cannot be undone and needs it (${OPERATION_NAMES.filter((n) => getOperation(n)!.confirm).join(', ')}) without a prompt`)
     .addOption(storeOption());
@@ -109,7 +108,9 @@ async function collectionFor(flags: RunFlags, keeper: OpenedStore | null): Promi
 
 export async function runCommand(flags: RunFlags, dryRun: boolean, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const org = resolveOrg(flags.org, env, flags.allowHost ?? []);
-  const auth = resolveAuth(flags.tokenFile, env);
+  const purpose: AuthPurpose = dryRun ? 'read' : 'write';
+  const needs: AuthNeeds = { groups: (flags.protectGroup?.length ?? 0) > 0 };
+  const auth = resolveAuthFromFlags(flags, env, org, purpose, needs);
   const opened = openStore(flags);
   try {
     const { action, identities, parentRunId } = await collectionFor(flags, opened);
@@ -126,6 +127,8 @@ export async function runCommand(flags: RunFlags, dryRun: boolean, env: NodeJS.P
       protect: { entries: await readProtectFile(flags.protect), groups: flags.protectGroup ?? [] },
     };
     validateSettings(settings);
+    // OAuth: fetch the token now, so a refused client, key or scope is one line (exit 2) before any prompt or run.
+    await verifyCredentials(auth, purpose, needs);
     const op = getOperation(action)!;
     if ((op.destructive || op.confirm) && !dryRun)
       await confirmIrreversible(op.label, Math.min(identities.length, flags.objectsPerRun), { yes: Boolean(flags.yes), inputIsStdin: flags.input === '-' });
@@ -134,6 +137,7 @@ export async function runCommand(flags: RunFlags, dryRun: boolean, env: NodeJS.P
     );
   } finally {
     opened?.close();
+    await closeAuth(auth);
   }
 }
 

@@ -1,3 +1,4 @@
+import { describeAuthChallenge } from './oauth/challenge.js';
 import type { OktaResponse } from './response.js';
 
 /** A non-2xx answer from Okta, with everything Okta said about it. */
@@ -19,7 +20,8 @@ export class OktaApiError extends Error {
         ? body.errorSummary
         : typeof body.error_description === 'string'
           ? body.error_description
-          : `HTTP ${response.status}`;
+          : // An empty body: a DPoP refusal says why only in WWW-Authenticate.
+            ((response.headers && describeAuthChallenge(response.headers)) ?? `HTTP ${response.status}`);
     super(`Okta HTTP ${response.status}${errorCode ? ` ${errorCode}` : ''} ${errorSummary}`);
     this.status = response.status;
     this.errorCode = errorCode;

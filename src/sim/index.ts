@@ -1,6 +1,8 @@
 /** The faithful Okta simulator: public API. */
-export { SIM_DEFAULTS, simulatorConfigSchema, mergeConfig, parseSimulatorInput } from './config.js';
-export type { SimulatorConfig, SimulatorInput, BucketConfig, BucketName, FaultConfig, LatencyConfig } from './config.js';
+export { SIM_DEFAULTS, OAUTH_SIM_DEFAULTS, ROLE_TYPES, simulatorConfigSchema, mergeConfig, parseSimulatorInput } from './config.js';
+export type { SimulatorConfig, SimulatorInput, BucketConfig, BucketName, FaultConfig, LatencyConfig, OAuthSimConfig, OAuthClientSimConfig, OAuthClientInput } from './config.js';
+export { ROLE_LABELS } from './roles.js';
+export type { AuthorityStats } from './oauth/index.js';
 export { loadSimConfigFile, parseSimConfigJson } from './config-file.js';
 export { startSimulator } from './simulator.js';
 export { runSimulatorProcess, simOptionsFromArgv, SIM_USAGE } from './process.js';
@@ -21,4 +23,7 @@ export type {
   FaultKind,
   AuthScheme,
   UserStatus,
+  RoleType,
+  SecretKind,
+  SimOAuthControl,
 } from './types.js';

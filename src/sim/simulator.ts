@@ -1,10 +1,11 @@
 /** startSimulator: build the org, listen on loopback, hand back the control handle. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mergeConfig, oneLineError, parseSimulatorInput, SIM_DEFAULTS, type SimulatorInput } from './config.js';
+import { mergeConfig, oneLineError, parseSimulatorInput, roleListSchema, SIM_DEFAULTS, type SimulatorInput } from './config.js';
 import { configure } from './configure.js';
 import { createRequestListener } from './server.js';
-import { addGroup, addToken, addUser, createState, setUserStatus } from './state.js';
+import { oauthStats, registerClient, revokeTokens, rotateClientKey, rotateNonce } from './oauth-control.js';
+import { addGroup, addToken, addUser, createState, setUserRoles, setUserStatus, type SimState } from './state.js';
 import { newUserSchema } from './control/schemas.js';
 import type { NewSimUser, SimStartOptions, Simulator } from './types.js';
 import { snapshot } from './users/serialize.js';
@@ -28,10 +29,10 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 }
 
 export async function startSimulator(options: SimStartOptions = {}): Promise<Simulator> {
-  const { host = '127.0.0.1', port = 0, policies, ...input } = options;
+  const { host = '127.0.0.1', port = 0, policies, oauthClock, observeSecrets, ...input } = options;
   assertLoopback(host);
   const config = mergeConfig(SIM_DEFAULTS, parseSimulatorInput(input));
-  const state = createState(config, policies);
+  const state = createState(config, { policies, oauthClock, observeSecrets });
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let url = '';
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, createRequestListener(state, () => url));
@@ -40,6 +41,7 @@ export async function startSimulator(options: SimStartOptions = {}): Promise<Sim
   server.maxRequestsPerSocket = 0;
   const boundPort = await listen(server, host, port);
   url = `http://${urlHost}:${boundPort}`;
+  state.origin = url;
 
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (s) => {
@@ -58,6 +60,20 @@ export async function startSimulator(options: SimStartOptions = {}): Promise<Sim
     addUser: (u) => snapshot(addUser(state, parseUserInput(u)).user),
     addGroup: (g) => addGroup(state, g),
     addToken: (token, owner) => addToken(state, token, owner),
+    setUserRoles: (key, roles) => {
+      const parsed = roleListSchema.safeParse(roles);
+      if (!parsed.success) throw new Error(`setUserRoles: ${oneLineError(parsed.error)}`);
+      setUserRoles(state, userIdOf(state, key), parsed.data);
+    },
+    userRoles: (key) => (state.roles.get(userIdOf(state, key)) ?? []).map((a) => a.type),
+    oauth: {
+      enabled: () => state.oauth !== null,
+      registerClient: (c) => registerClient(state, c),
+      rotateClientKey: (clientId, jwks) => rotateClientKey(state, clientId, jwks),
+      revokeTokens: (clientId) => revokeTokens(state, clientId),
+      rotateNonce: (dropPrevious) => rotateNonce(state, dropPrevious),
+      stats: () => oauthStats(state),
+    },
     getUser: (key) => {
       const rec = state.dir.resolve(key);
       return rec ? snapshot(rec.user) : undefined;
@@ -74,6 +90,12 @@ export async function startSimulator(options: SimStartOptions = {}): Promise<Sim
         for (const s of sockets) s.destroy();
       }),
   };
+}
+
+function userIdOf(state: SimState, key: string): string {
+  const rec = state.dir.resolve(key);
+  if (!rec) throw new Error(`no such user: ${key}`);
+  return rec.user.id;
 }
 
 function parseUserInput(u: unknown): NewSimUser {

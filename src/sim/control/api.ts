@@ -6,12 +6,18 @@
  *   GET  /__sim/groups               POST /__sim/groups
  *   GET  /__sim/config               PUT  /__sim/config  (body = patch)
  *   GET  /__sim/requests[?since=seq] GET  /__sim/stats   POST /__sim/stats/reset
+ *   GET  /__sim/users/{id}/roles     PUT  /__sim/users/{id}/roles  (body {roles: ["SUPER_ADMIN", …]})
+ *   GET  /__sim/oauth                (mode, apps, counters)
+ *   POST /__sim/oauth/clients        (register an app, or replace its keys/scopes: body like a config client)
+ *   POST /__sim/oauth/revoke         (body {clientId?}: revoke issued tokens)
+ *   POST /__sim/oauth/nonce          (body {dropPrevious?}: start a new DPoP nonce)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { z } from 'zod';
-import { oneLineError } from '../config.js';
+import { z } from 'zod';
+import { oneLineError, roleListSchema } from '../config.js';
 import { configure, publicConfig } from '../configure.js';
-import { addGroup, addUser, setUserStatus, type SimState } from '../state.js';
+import { oauthView, registerClient, revokeTokens, rotateNonce } from '../oauth-control.js';
+import { addGroup, addUser, setUserRoles, setUserStatus, type SimState } from '../state.js';
 import type { NewSimUser, UserStatus } from '../types.js';
 import { snapshot } from '../users/serialize.js';
 import { newGroupSchema, newUserSchema, setStatusSchema } from './schemas.js';
@@ -56,6 +62,12 @@ function validated<T>(schema: z.ZodType<T>, body: unknown): T {
   return r.data;
 }
 
+function rolesOf(state: SimState, key: string): string[] {
+  const rec = state.dir.resolve(key);
+  if (!rec) throw new ControlError(404, `no such user: ${key}`);
+  return (state.roles.get(rec.user.id) ?? []).map((r) => r.type);
+}
+
 function userOr404(state: SimState, key: string) {
   const rec = state.dir.resolve(key);
   if (!rec) throw new ControlError(404, `no such user: ${key}`);
@@ -72,7 +84,8 @@ async function route(state: SimState, req: IncomingMessage, path: string, query:
     }
   });
   const [a, b, c] = seg;
-  const key = `${method} ${a ?? ''}${b !== undefined ? (a === 'stats' ? '/' + b : '/:id') : ''}${c !== undefined ? '/' + c : ''}`;
+  const literal = a === 'stats' || a === 'oauth';
+  const key = `${method} ${a ?? ''}${b !== undefined ? (literal ? '/' + b : '/:id') : ''}${c !== undefined ? '/' + c : ''}`;
   switch (key) {
     case 'GET users':
       // Serialized right away, so no copies are needed.
@@ -91,6 +104,43 @@ async function route(state: SimState, req: IncomingMessage, path: string, query:
       const { status } = validated(setStatusSchema, await readJson(req));
       if (!state.dir.resolve(b)) throw new ControlError(404, `no such user: ${b}`);
       return [200, snapshot(setUserStatus(state, b, status as UserStatus).user)];
+    }
+    case 'GET users/:id/roles':
+      return [200, { roles: rolesOf(state, b) }];
+    case 'PUT users/:id/roles': {
+      const { roles } = validated(z.strictObject({ roles: roleListSchema }), await readJson(req));
+      const rec = state.dir.resolve(b);
+      if (!rec) throw new ControlError(404, `no such user: ${b}`);
+      setUserRoles(state, rec.user.id, roles);
+      return [200, { roles: rolesOf(state, b) }];
+    }
+    case 'GET oauth':
+      return [200, oauthView(state)];
+    case 'POST oauth/clients': {
+      const body = await readJson(req);
+      try {
+        const result = registerClient(state, body);
+        return [result === 'created' ? 201 : 200, { result, ...oauthView(state) }];
+      } catch (err) {
+        throw new ControlError(400, (err as Error).message);
+      }
+    }
+    case 'POST oauth/revoke': {
+      const { clientId } = validated(z.strictObject({ clientId: z.string().optional() }), (await readJson(req)) ?? {});
+      try {
+        return [200, { revoked: revokeTokens(state, clientId) }];
+      } catch (err) {
+        throw new ControlError(409, (err as Error).message);
+      }
+    }
+    case 'POST oauth/nonce': {
+      const { dropPrevious } = validated(z.strictObject({ dropPrevious: z.boolean().optional() }), (await readJson(req)) ?? {});
+      try {
+        rotateNonce(state, dropPrevious);
+        return [200, {}];
+      } catch (err) {
+        throw new ControlError(409, (err as Error).message);
+      }
     }
     case 'GET groups':
       return [200, state.dir.groups()];

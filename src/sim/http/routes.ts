@@ -1,12 +1,12 @@
 /**
  * Route matching on the RAW path: split by `/` first (so `%2F` stays inside its segment), then
  * decode the segment. Each route names its spec operationId and its rate-limit bucket:
- * read = single-user GET, write = lifecycle POSTs and DELETE sessions, list = list/search and group members.
+ * read = single-user GET (and a user's roles), write = lifecycle POSTs and DELETE sessions, list = list/search and group members.
  */
 import type { BucketName } from '../config.js';
 import { simOperation, type SimOperation } from '../lifecycle/operations.js';
 
-export type RouteKind = 'listUsers' | 'getUser' | 'lifecycle' | 'revokeUserSessions' | 'listGroupUsers' | 'notFound' | 'methodNotAllowed';
+export type RouteKind = 'listUsers' | 'getUser' | 'lifecycle' | 'revokeUserSessions' | 'listUserRoles' | 'listGroupUsers' | 'notFound' | 'methodNotAllowed';
 
 export interface Route {
   kind: RouteKind;
@@ -45,6 +45,9 @@ export function matchRoute(method: string, rawPath: string): Route {
     const id = s[4];
     if (!id) return fallback(method, false);
     if (s.length === 5) return method === 'GET' ? route('getUser', 'getUser', 'read', decode(id)) : fallback(method, true);
+    if (s.length === 6 && s[5] === 'roles') {
+      return method === 'GET' ? route('listUserRoles', 'listAssignedRolesForUser', 'read', decode(id)) : fallback(method, true);
+    }
     if (s.length === 6 && s[5] === 'sessions') {
       return method === 'DELETE' ? route('revokeUserSessions', 'revokeUserSessions', 'write', decode(id)) : fallback(method, true);
     }

@@ -13,6 +13,7 @@
  *   // else: log auth.scheme and auth.ownerLabel (never the token); key per-token limits by auth.tokenId;
  *   // GET /api/v1/users/me has no user behind a service-app token: answer 404 E0000007.
  */
+import { ClientRegistry } from './clients.js';
 import { authorizeResourceRequest } from './resource-guard.js';
 import { createState } from './state.js';
 import { handleTokenRequest } from './token-handler.js';
@@ -24,6 +25,16 @@ export function createOAuthAuthority(config: OAuthAuthorityConfig): OAuthAuthori
     handleTokenRequest: (req) => handleTokenRequest(st, req),
     authorizeResourceRequest: (req, scope) => authorizeResourceRequest(st, req, scope),
     rotateClientKey: (clientId, jwks) => st.registry.rotate(clientId, jwks),
+    upsertClient: (client) => st.registry.upsert(client, st.settings.requireDpop),
+    reconfigure: (c) => {
+      const requireDpop = c.requireDpop ?? st.settings.requireDpop;
+      const tokenTtlSec = c.tokenTtlSec ?? st.settings.tokenTtlSec;
+      if (!(tokenTtlSec > 0)) throw new TypeError('tokenTtlSec must be positive');
+      const registry = new ClientRegistry(c.clients, requireDpop);
+      st.registry = registry;
+      st.settings.requireDpop = requireDpop;
+      st.settings.tokenTtlSec = tokenTtlSec;
+    },
     revokeTokens: (clientId) => st.tokens.revoke(clientId),
     rotateNonce: (dropPrevious = false) => st.nonces.rotate(st.now(), dropPrevious),
     stats: () => structuredClone(st.stats),

@@ -27,16 +27,31 @@ export class ClientRegistry {
 
   constructor(clients: readonly OAuthClientConfig[], defaultRequireDpop: boolean) {
     for (const c of clients) {
-      if (!c.clientId) throw new TypeError('OAuth client without clientId');
       if (this.#clients.has(c.clientId)) throw new TypeError(`OAuth client ${c.clientId} registered twice`);
-      this.#clients.set(c.clientId, {
-        clientId: c.clientId,
-        scopes: new Set(c.scopes),
-        ownerLabel: c.ownerLabel ?? c.clientId,
-        requireDpop: c.requireDpop ?? defaultRequireDpop,
-        keySet: createLocalJWKSet(publicKeys(c.jwks, c.clientId)),
-      });
+      this.#clients.set(c.clientId, ClientRegistry.#build(c, defaultRequireDpop));
     }
+  }
+
+  static #build(c: OAuthClientConfig, defaultRequireDpop: boolean): RegisteredClient {
+    if (!c.clientId) throw new TypeError('OAuth client without clientId');
+    return {
+      clientId: c.clientId,
+      scopes: new Set(c.scopes),
+      ownerLabel: c.ownerLabel ?? c.clientId,
+      requireDpop: c.requireDpop ?? defaultRequireDpop,
+      keySet: createLocalJWKSet(publicKeys(c.jwks, c.clientId)),
+    };
+  }
+
+  /** Register a new app, or replace an existing one's keys, scopes and settings (its issued tokens stay valid). */
+  upsert(c: OAuthClientConfig, defaultRequireDpop: boolean): 'created' | 'updated' {
+    const existed = this.#clients.has(c.clientId);
+    this.#clients.set(c.clientId, ClientRegistry.#build(c, defaultRequireDpop));
+    return existed ? 'updated' : 'created';
+  }
+
+  ids(): string[] {
+    return [...this.#clients.keys()];
   }
 
   get(clientId: string): RegisteredClient | undefined {

@@ -7,7 +7,7 @@ import { TokenStore } from './token-store.js';
 import { AUTHORITY_DEFAULTS, type AuthorityStats, type OAuthAuthorityConfig } from './types.js';
 
 export interface AuthorityState {
-  settings: typeof AUTHORITY_DEFAULTS;
+  settings: { requireDpop: boolean; tokenTtlSec: number; clockSkewSec: number; maxAssertionLifetimeSec: number; dpopMaxAgeSec: number; nonceTtlSec: number };
   registry: ClientRegistry;
   replay: ReplayCache;
   nonces: NonceBook;
@@ -21,7 +21,7 @@ export interface AuthorityState {
 
 export function createState(config: OAuthAuthorityConfig): AuthorityState {
   const pick = <K extends keyof typeof AUTHORITY_DEFAULTS>(k: K) => (config[k] ?? AUTHORITY_DEFAULTS[k]) as (typeof AUTHORITY_DEFAULTS)[K];
-  const settings = {
+  const settings: AuthorityState['settings'] = {
     requireDpop: pick('requireDpop'),
     tokenTtlSec: pick('tokenTtlSec'),
     clockSkewSec: pick('clockSkewSec'),

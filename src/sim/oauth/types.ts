@@ -98,6 +98,13 @@ export interface OAuthAuthority {
   authorizeResourceRequest(req: ResourceHttpRequest, requiredScope: string | null): Promise<AuthorizeResult>;
   /** Replace the app's registered public keys; tokens already issued stay valid, as in Okta. */
   rotateClientKey(clientId: string, newJwks: OAuthClientConfig['jwks']): void;
+  /** Register an app, or replace an existing one's keys, scopes and settings (issued tokens stay valid). */
+  upsertClient(client: OAuthClientConfig): 'created' | 'updated';
+  /**
+   * Replace the registered apps and the mode-wide settings. Issued tokens, the nonce and the replay
+   * cache are kept: a token issued before stays valid until it expires or is revoked.
+   */
+  reconfigure(config: Pick<OAuthAuthorityConfig, 'clients' | 'requireDpop' | 'tokenTtlSec'>): void;
   /** Revoke issued tokens (all, or one app's): the next call answers 401 E0000011. Returns how many. */
   revokeTokens(clientId?: string): number;
   /** Start a new DPoP nonce now (the old one stays valid one more period unless `dropPrevious`). */

@@ -31,7 +31,7 @@ export class Recorder {
     inc(this.byRoute, route);
     const rec: SimRequestRecord = {
       seq: ++this.seq, at, method, path, route, userId: null, op: null, status: null,
-      applied: false, fault: null, auth, retryFor, retryCount,
+      applied: false, fault: null, auth, owner: null, authFailure: null, retryFor, retryCount,
     };
     const { log, logLimit } = this.options();
     if (log) {
