@@ -23,7 +23,9 @@ export function storeKeeper(store: RunStore): RunKeeper & { close(): void } {
       take(header.id);
     },
     journal(runId: string) {
-      return store.journal(runId, { lease: take(runId) });
+      // Intents gather for up to 2 ms before their commit: fewer, larger transactions at full speed,
+      // and nothing a person can notice at Okta's pace.
+      return store.journal(runId, { lease: take(runId), maxDelayMs: 2 });
     },
     finish(runId, fin) {
       store.finishRun(runId, fin);

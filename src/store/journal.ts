@@ -32,6 +32,8 @@ const PHASE_GUARD = `CASE WHEN items.phase = 'intent' AND excluded.phase IN ('pe
 const UPDATED = ['user_id', 'login', 'status_before', 'status_after', 'outcome', 'error_json', 'request_id', 'attempts', 'wait_ms', 'note', 'updated_at'];
 
 /** The write side shared by all journals of one store: statements and the batch transaction, prepared once. */
+const EVENT_CHUNK = 32;
+
 export class JournalWriter {
   readonly #tx: Transaction<(runId: string, items: ItemParams[], events: EventParams[], token: string | null) => void>;
 
@@ -40,12 +42,17 @@ export class JournalWriter {
       `INSERT INTO items (${ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id, idx) DO UPDATE SET phase = ${PHASE_GUARD}, ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}`,
     );
-    const insertEvent: Statement = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const eventRow = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    const insertEvent: Statement = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${eventRow}`);
+    // Events come in bulk (two or more per item): one statement per EVENT_CHUNK rows, in order.
+    const insertEvents: Statement = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${Array(EVENT_CHUNK).fill(eventRow).join(', ')}`);
     const leaseToken: Statement = db.prepare('SELECT token FROM leases WHERE run_id = ?').pluck();
     this.#tx = db.transaction((runId, items, events, token) => {
       if (token !== null && leaseToken.get(runId) !== token) throw new LeaseLostError(runId);
       for (const p of items) upsert.run(...p);
-      for (const e of events) insertEvent.run(...e);
+      let i = 0;
+      for (; i + EVENT_CHUNK <= events.length; i += EVENT_CHUNK) insertEvents.run(events.slice(i, i + EVENT_CHUNK).flat());
+      for (; i < events.length; i++) insertEvent.run(...events[i]!);
     });
   }
 
@@ -77,7 +84,9 @@ export class StoreJournal implements RunJournal {
   readonly #opts: Required<Omit<JournalOptions, 'lease'>>;
   readonly #token: string | null;
   readonly #onClose: () => void;
-  #items: ItemParams[] = [];
+  #items: (ItemParams | null)[] = [];
+  /** Buffered 'resolved' rows by item index: a later row of the same item in the buffer supersedes them. */
+  #resolvedAt = new Map<number, number>();
   #events: EventParams[] = [];
   #waiters: Waiter[] = [];
   #soon: { timer: NodeJS.Timeout } | { immediate: NodeJS.Immediate } | null = null;
@@ -123,6 +132,7 @@ export class StoreJournal implements RunJournal {
     try {
       this.#assertOpen();
       if (this.#failure) throw this.#failure;
+      this.#supersede(item.index);
       this.#items.push(itemParams(this.runId, item, 'intent', new Date().toISOString()));
     } catch (err) {
       return Promise.reject(err);
@@ -158,8 +168,22 @@ export class StoreJournal implements RunJournal {
 
   #put(item: Item, phase: ItemPhase): void {
     this.#assertOpen();
+    if (phase === 'resolved') this.#resolvedAt.set(item.index, this.#items.length);
+    else this.#supersede(item.index);
     this.#items.push(itemParams(this.runId, item, phase, new Date().toISOString()));
     this.#buffered();
+  }
+
+  /**
+   * An uncommitted 'resolved' row carries nothing the item's later row (intent or outcome, a copy
+   * of the same item taken later) does not: drop it, so a change costs one row fewer. Only
+   * 'resolved' rows are ever dropped, and only while still in the buffer of the same transaction.
+   */
+  #supersede(index: number): void {
+    const at = this.#resolvedAt.get(index);
+    if (at === undefined) return;
+    this.#items[at] = null;
+    this.#resolvedAt.delete(index);
   }
 
   #buffered(): void {
@@ -185,14 +209,16 @@ export class StoreJournal implements RunJournal {
     this.#waiters = [];
     if (this.#failure) {
       this.#items = []; // nothing more can be written: don't let the buffer grow
+      this.#resolvedAt.clear();
       this.#events = [];
       for (const w of waiters) w.reject(this.#failure);
       return;
     }
     if (this.#items.length > 0 || this.#events.length > 0) {
-      const items = this.#items;
+      const items = this.#items.filter((p): p is ItemParams => p !== null);
       const events = this.#events;
       this.#items = [];
+      this.#resolvedAt.clear();
       this.#events = [];
       try {
         this.#writer.write(this.runId, items, events, this.#token);
