@@ -9,6 +9,9 @@ export type Resolution =
   | { kind: 'user'; user: OktaUser; requestId: string | null; waitMs: number; via: 'get' | 'email' }
   | { kind: 'unresolved'; outcome: Extract<Outcome, 'not_found' | 'ambiguous' | 'failed'>; error: ItemError | null; requestId: string | null; note: string | null; waitMs: number };
 
+/** Lookups kept per run (most recent first out); a few MB at most. */
+export const RESOLVER_CACHE_SIZE = 10_000;
+
 export const looksLikeEmail = (v: string): boolean => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v);
 
 export function itemError(err: unknown): ItemError {
@@ -39,6 +42,8 @@ export class Resolver {
     if (!hit) {
       hit = this.#resolve(value, record);
       this.#cache.set(cacheKey, hit);
+      // Bounded: identities are de-duplicated before resolution, so old entries are rarely asked again.
+      if (this.#cache.size > RESOLVER_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value as string);
     }
     return hit;
   }
