@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { auditJsonl } from '../app/audit.js';
 import { execute, startRun } from '../app/action.js';
 import { closeAuth, resolveAuthFromFlags, verifyCredentials, type AuthFlags, type AuthPurpose } from '../app/credentials.js';
 import { expectedStatuses, loadRunOrThrow, planUndo, runToResume, settingsOf } from '../app/history.js';
@@ -125,9 +126,7 @@ export function registerHistory(program: Command): void {
       const opened = openStore(flags);
       try {
         const run = loadRunOrThrow(opened.store, runId);
-        // Each line stands alone for a SIEM: which run, which action, which org.
-        const context = { runId, action: run.header.action, org: run.header.org, actor: run.header.actor ?? null };
-        for (const e of opened.store.events(runId)) process.stdout.write(`${JSON.stringify({ ...context, ...e })}\n`);
+        for (const line of auditJsonl({ runId, action: run.header.action, org: run.header.org, actor: run.header.actor ?? null }, opened.store.events(runId))) process.stdout.write(line);
       } finally {
         opened.close();
       }

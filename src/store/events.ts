@@ -33,7 +33,3 @@ export class Events {
   }
 }
 
-/** One audit event per line, for `audit --format jsonl`. */
-export function* eventsToJsonl(events: Iterable<StoredEvent>): IterableIterator<string> {
-  for (const e of events) yield `${JSON.stringify(e)}\n`;
-}

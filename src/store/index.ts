@@ -3,7 +3,7 @@ export { StoreError, LeaseHeldError, LeaseLostError } from './errors.js';
 export { defaultStorePath } from './path.js';
 export { STORE_DEFAULTS, type SynchronousMode } from './defaults.js';
 export { CURRENT_SCHEMA_VERSION } from './migrations.js';
-export { eventsToJsonl, type StoredEvent } from './events.js';
+export type { StoredEvent } from './events.js';
 export type { StoreJournal, JournalOptions, JournalStats } from './journal.js';
 export type { Lease, LeaseHolder } from './lease.js';
 export type { OpenOptions } from './open.js';

@@ -80,6 +80,8 @@ describe('runs through the console against the simulator', () => {
     expect(events.events[0]).toMatchObject({ method: 'GET', seq: expect.any(Number) });
     const audit = await admin.get(`/api/runs/${run.id}/audit`);
     const posts = audit.body.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.method === 'POST');
+    // Each line stands alone for a SIEM.
+    expect(posts[0]).toMatchObject({ runId: run.id, org: sim.url });
     expect(posts).toHaveLength(targets.length);
     expect(posts[0].route).toBe('/api/v1/users/{id}/lifecycle/unlock');
 

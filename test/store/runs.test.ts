@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OUTCOMES, newItem, type Item } from '../../src/engine/types.js';
-import { RunStore, StoreError, eventsToJsonl } from '../../src/store/index.js';
+import { RunStore, StoreError } from '../../src/store/index.js';
+import { auditJsonl } from '../../src/app/audit.js';
 import { doneItem, header, items, resolvedItem, tempDir } from './helpers.js';
 
 const open = () => RunStore.open(path.join(tempDir(), 'runs.db'));
@@ -151,9 +152,9 @@ describe('events', () => {
     const events = [...s.events('r1')];
     expect(events.map(({ seq: _seq, ...rest }) => rest)).toEqual([e(0), e(1), e(2)]);
     expect(events.map((x) => x.seq)).toEqual([...events.map((x) => x.seq)].sort((a, b) => a - b));
-    const lines = [...eventsToJsonl(s.events('r1'))];
+    const lines = [...auditJsonl({ runId: 'r1', action: 'suspend', org: 'https://x.okta.com', actor: null }, s.events('r1'))];
     expect(lines).toHaveLength(3);
-    expect(JSON.parse(lines[1])).toMatchObject({ error: 'ECONNRESET', status: null });
+    expect(JSON.parse(lines[1])).toMatchObject({ runId: 'r1', action: 'suspend', error: 'ECONNRESET', status: null });
     s.close();
 
     const Database = (await import('better-sqlite3')).default;

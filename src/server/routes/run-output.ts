@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { auditJsonl } from '../../app/audit.js';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { REPORT_FIELDS, reportItem } from '../../engine/report.js';
@@ -94,13 +95,10 @@ export function registerRunOutputRoutes(api: Api, ctx: ConsoleContext): void {
     params: runId,
     responses: { 200: { description: 'JSON Lines', contentType: 'application/x-ndjson' } },
     handler: ({ params, reply }) => {
-      find(params.id);
-      const lines = function* (events: Iterable<object>) {
-        for (const e of events) yield `${JSON.stringify(e)}\n`;
-      };
+      const view = find(params.id);
       reply.header('content-disposition', `attachment; filename="okta-action-${params.id}-audit.jsonl"`);
       reply.type('application/x-ndjson');
-      return reply.send(Readable.from(lines(ctx.store.events(params.id))));
+      return reply.send(Readable.from(auditJsonl({ runId: view.id, action: view.action, org: view.org, actor: view.actor }, ctx.store.events(params.id))));
     },
   });
 
