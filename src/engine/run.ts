@@ -1,11 +1,12 @@
-import { governorFailure, type Governor } from '../governor/index.js';
+import type { Governor } from '../governor/index.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaApiError } from '../okta/errors.js';
 import type { LifecycleOperation, OperationName, UserStatus } from '../okta/lifecycle.js';
-import { sendLifecycle, type OktaUser } from '../okta/users.js';
+import type { OktaUser } from '../okta/users.js';
 import { overallOutcome, plannedSteps, step, stepsNote, unsentStep } from './composite.js';
-import { decide, decideSteps, reachedTarget, type Decision } from './decide.js';
+import { decide, decideSteps, reachedTarget } from './decide.js';
 import { normalizeIdentity } from './input/index.js';
+import { sendOperation, type SendContext, type Sent } from './send.js';
 import { EMPTY_PROTECTION, protectionReason, type ProtectionPolicy } from './protect.js';
 import { itemError, Resolver, type Resolution } from './resolve.js';
 import { NO_JOURNAL, type Item, type ItemError, type ItemStep, type Outcome, type RequestEvent, type RunJournal } from './types.js';
@@ -57,15 +58,6 @@ export interface RunResult {
   interrupted: boolean;
 }
 
-type Settled = { reached: true; user: OktaUser } | { reached: false; user: OktaUser; decision: Decision };
-
-/** Does this Okta error say the transition is not allowed (the user's status moved under us)? */
-function isTransitionRefusal(op: LifecycleOperation, err: unknown): boolean {
-  if (!(err instanceof OktaApiError)) return false;
-  if (op.invalid && err.status === op.invalid.status && err.errorCode === op.invalid.errorCode) return true;
-  return ['E0000001', 'E0000032', 'E0000038', 'E0000016'].includes(err.errorCode ?? '');
-}
-
 /**
  * The action engine: a streaming pipeline per identity — resolve, decide, and for `change` send the
  * lifecycle operation to the user's Okta id — with reads running ahead of writes, every decision
@@ -109,89 +101,9 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
     return resolver.resolve(item.input, recorder(item), normalizeIdentity(item.input));
   };
 
-  /** What one governed request ended in, as the fields to set on the item (or on a step). */
-  type Sent = { outcome: Outcome; extra: Partial<Item> };
-
-  /**
-   * Send one single-request operation to the user (intent already durable) and settle its outcome:
-   * retries through the governor, a fresh read before any re-send of a non-idempotent operation,
-   * and a fresh read after a refusal that may mean the status moved under us.
-   */
-  const send = async (item: Item, user: OktaUser, op: LifecycleOperation, query: Record<string, string>, statusNow: UserStatus = user.status): Promise<Sent> => {
-    const record = recorder(item);
-    const route = `/api/v1/users/{id}/${op.route}`;
-    let attempts = 0;
-    let lastError: unknown = null;
-    try {
-      const result = await deps.governor.run<unknown>(
-        'write',
-        async (ctx) => {
-          item.attempts++;
-          attempts++;
-          const started = Date.now();
-          try {
-            const response = await sendLifecycle(deps.client, user.id, op, query, ctx);
-            // The body is never kept: activate/reactivate answer with an activation URL and token.
-            record({ method: op.method, route, status: response.status, requestId: response.requestId, attempt: ctx.attempt, waitMs: 0, durationMs: Date.now() - started, error: null });
-            return { ...response, body: null };
-          } catch (err) {
-            lastError = err;
-            const e = err as OktaApiError;
-            record({ method: op.method, route, status: e.status ?? null, requestId: e.requestId ?? null, attempt: ctx.attempt, waitMs: 0, durationMs: Date.now() - started, error: itemError(err).errorSummary });
-            throw err;
-          }
-        },
-        op.idempotent
-          ? { idempotent: true }
-          : {
-              idempotent: false,
-              beforeResend: async () => {
-                const { user: fresh } = await resolver.fetch(user.id, record);
-                if (reachedTarget(op, fresh)) return { settled: { reached: true, user: fresh } satisfies Settled };
-                const decision = decide(op, fresh);
-                return decision.kind === 'change' ? undefined : { settled: { reached: false, user: fresh, decision } satisfies Settled };
-              },
-            },
-      );
-      item.waitMs += result.waitMs;
-      const settled = result.settled as Settled | undefined;
-      if (settled && !settled.reached) {
-        const d = settled.decision;
-        return {
-          outcome: d.kind === 'already' ? 'already' : 'invalid_transition',
-          extra: { statusAfter: settled.user.status, note: d.kind === 'invalid_transition' ? d.reason : 'changed meanwhile by someone else' },
-        };
-      }
-      return {
-        outcome: 'changed',
-        extra: {
-          statusAfter: op.target ?? statusNow,
-          requestId: (result.response as { requestId?: string | null } | undefined)?.requestId ?? null,
-          note: settled ? 'answer lost; a fresh read showed the change applied' : null,
-        },
-      };
-    } catch (err) {
-      item.waitMs += governorFailure(err)?.waitMs ?? 0;
-      return settleWriteError(item, user, op, err ?? lastError, attempts);
-    }
-  };
-
-  const settleWriteError = async (item: Item, user: OktaUser, op: LifecycleOperation, err: unknown, attempts: number): Promise<Sent> => {
-    const error: ItemError = itemError(err);
-    const requestId = (err as OktaApiError).requestId ?? null;
-    if (isTransitionRefusal(op, err)) {
-      try {
-        const { user: fresh } = await resolver.fetch(user.id, recorder(item));
-        if (reachedTarget(op, fresh))
-          return { outcome: attempts > 1 ? 'changed' : 'already', extra: { statusAfter: fresh.status, requestId, note: 'status reached before this request' } };
-        return { outcome: 'invalid_transition', extra: { statusAfter: fresh.status, error, requestId } };
-      } catch (readErr) {
-        return { outcome: 'failed', extra: { error: itemError(readErr), requestId } };
-      }
-    }
-    if (err instanceof OktaApiError && err.status === 404) return { outcome: 'not_found', extra: { error, requestId } };
-    return { outcome: 'failed', extra: { error, requestId } };
-  };
+  const sending: SendContext = { client: deps.client, governor: deps.governor, resolver, recorder };
+  const send = (item: Item, user: OktaUser, op: LifecycleOperation, query: Record<string, string>, statusNow?: UserStatus): Promise<Sent> =>
+    sendOperation(sending, item, user, op, query, statusNow);
 
   /** A single-request operation: intent, send, outcome. */
   const writeOne = async (item: Item, user: OktaUser): Promise<void> => {
