@@ -162,7 +162,10 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
   let readCursor = 0;
   let interrupted = false;
 
+  // Each undecided item may still need this many writes (a composite sends one per step).
+  const writesPerItem = op.steps?.length ?? 1;
   for (let i = 0; i < work.length; i++) {
+    if (!twoPhase && !settings.dryRun) deps.governor.expectDemand('write', (work.length - i) * writesPerItem + writes.size);
     if (deps.signal?.aborted) {
       interrupted = true;
       break;
@@ -244,7 +247,8 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
       aborted = { reason: `the plan would change ${planned.length} users, more than --max-changes ${settings.maxChanges}`, wouldChange: planned.length };
       for (const { item, user } of planned) finish(item, 'would_change', { statusAfter: user.status, note: 'run aborted before any change' });
     } else {
-      for (const { item, user, resumed } of planned) {
+      for (const [k, { item, user, resumed }] of planned.entries()) {
+        deps.governor.expectDemand('write', (planned.length - k) * writesPerItem + writes.size);
         if (deps.signal?.aborted) {
           interrupted = true;
           break;

@@ -40,6 +40,8 @@ export class Governor {
   #ceiling: CeilingState;
   readonly #totals = { requests: 0, rateLimited: 0, concurrencyLimited: 0, retries: 0, waitMs: 0 };
   #draining = false;
+  /** Requests the caller still expects to make per bucket (an upper bound), when it knows. */
+  readonly #demand: Record<BucketClass, number | null> = { read: null, write: null, list: null };
 
   constructor(options: Partial<GovernorOptions> = {}) {
     this.options = resolveOptions(options);
@@ -55,7 +57,11 @@ export class Governor {
       params,
       slots: this.#slots,
       jitter: () => o.random() * o.resetMarginMs,
-      draining: () => this.#draining,
+      demand: (queued) => {
+        const known = this.#demand[bucket];
+        if (this.#draining) return 1 + queued;
+        return known === null ? null : Math.max(known, 1 + queued);
+      },
       onWait: (reason, until) => {
         if (until === null || until > o.clock.now()) this.#emit({ type: 'wait', at: o.clock.now(), bucket, reason, until });
       },
@@ -72,6 +78,15 @@ export class Governor {
     if (this.#draining) return;
     this.#draining = true;
     for (const lane of Object.values(this.#lanes)) lane.changed.notify();
+  }
+
+  /**
+   * The caller expects at most `n` more requests on this bucket (null: unknown). While that demand
+   * fits in the window's budget there is nothing to spread it against, so it is sent at once; above
+   * it, the budget is spread evenly as usual. It never lets a window go past the rate share.
+   */
+  expectDemand(bucket: BucketClass, n: number | null): void {
+    this.#demand[bucket] = n === null ? null : Math.max(0, Math.floor(n));
   }
 
   /**

@@ -17,8 +17,8 @@ export interface AdmitDeps {
   slots: Semaphore;
   /** Random jitter (ms) added to a reset wait. */
   jitter: () => number;
-  /** True once the caller submits no new work (see Governor.drain). */
-  draining: () => boolean;
+  /** The bucket's whole remaining demand given `queued` requests behind this one, or null when unknown (see Governor.drain, expectDemand). */
+  demand: (queued: number) => number | null;
   onWait: (reason: WaitReason, until: number | null) => void;
 }
 
@@ -63,8 +63,8 @@ export class Lane {
       for (;;) {
         const now = clock.now();
         this.state = rollover(this.state, now, time, params.resetMarginMs);
-        // Draining: this request and those queued behind it are all the demand this bucket will see.
-        const tail = deps.draining() ? 1 + this.#lock.waiting : null;
+        // When the remaining demand is known (draining, or told by the caller), it may fit the budget.
+        const tail = deps.demand(this.#lock.waiting);
         const d = decide(this.state, now, params, time, jitter, tail);
         if (d.kind === 'wait') {
           if (holding) {

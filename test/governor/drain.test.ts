@@ -20,3 +20,29 @@ describe('pacing while draining', () => {
     expect(decide({ ...state, remaining: 50 }, 1_000, { ...params, rateShare: 0.5 }, identity, 0, 1)).toMatchObject({ kind: 'wait', reason: 'reset' });
   });
 });
+
+describe('a known remaining demand', () => {
+  it('is sent at once when it fits in the budget, and spread when it does not', async () => {
+    const { Governor } = await import('../../src/governor/index.js');
+    const { FakeClock } = await import('../../src/governor/clock.js');
+    const clock = new FakeClock(0);
+    const g = new Governor({ clock, rateShare: 1, concurrency: 10, random: () => 0 });
+    const sent: number[] = [];
+    let remaining = 100;
+    const send = async () => {
+      sent.push(clock.now());
+      remaining--;
+      const now = clock.now();
+      return { status: 200, headers: {}, body: null, requestId: 'r', rateLimit: { limit: 100, remaining, reset: 10 }, serverDate: Math.floor(now / 1000) * 1000, sentAt: now, receivedAt: now } as never;
+    };
+    await clock.run(g.run('write', send)); // learn the bucket: 99 left in a 10 s window
+    g.expectDemand('write', 20);
+    await clock.run(Promise.all(Array.from({ length: 20 }, () => g.run('write', send))));
+    expect(sent.length).toBe(21);
+    expect(Math.max(...sent) - sent[1]!).toBeLessThan(50); // 20 of 99: no reason to spread them over 10 s
+    g.expectDemand('write', 500);
+    const before = sent.length;
+    await clock.run(Promise.all(Array.from({ length: 5 }, () => g.run('write', send))));
+    expect(sent.slice(before).at(-1)! - sent[before]!).toBeGreaterThan(300); // 500 > budget: paced again
+  });
+});
