@@ -4,7 +4,7 @@
  * Options: --quick (skip S1-real and S4), --only S1,S3 (run some scenarios).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,8 +91,10 @@ async function measure(label: string, strategy: string, simConfig: Record<string
 }
 
 const fmt = (n: number | null | undefined, d = 1) => (n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(d));
-const sections: string[] = [];
-const json: Record<string, unknown> = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, at: new Date().toISOString() };
+/** Each scenario's Markdown is saved on its own, so a partial run (--only) refreshes just its sections. */
+const ORDER = ['s1', 's1-real', 's2', 's3', 's4', 'console', 'auth'];
+const section = (name: string, markdown: string) =>
+  writeFileSync(path.join(RESULTS, `${name}.md`), `${markdown}\n_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC._\n`);
 const save = (name: string, data: unknown) => writeFileSync(path.join(RESULTS, `${name}.json`), `${JSON.stringify(data, null, 2)}\n`);
 
 // S1: rate-bound. 600 users to suspend, writes 100 per 10 s (600/min, time-compressed), reads 2000/min, 50 ms.
@@ -113,7 +115,7 @@ if (want('S1')) {
   });
   const series: Series[] = rows.map((r) => ({ label: r.label, times: (r.records ?? []).map((x) => x.at) }));
   writeFileSync(path.join(RESULTS, 's1-rate.svg'), rateChartSvg(series, bucketRate, 'S1: successful lifecycle writes per second (bucket: 100 per 10 s)'));
-  sections.push(`## S1 — rate-bound (600 suspends; write bucket 100 per 10 s; reads 2000/min; 50 ms latency)
+  section('s1', `## S1 — rate-bound (600 suspends; write bucket 100 per 10 s; reads 2000/min; 50 ms latency)
 
 | strategy | writes applied | total s | sustained writes/s | of bucket | of allowed (share) | 429s | 429s per 1,000 writes | failed |
 |---|---|---|---|---|---|---|---|---|
@@ -131,7 +133,7 @@ if (want('S1-real')) {
   process.stderr.write('S1-real (about 3 minutes)\n');
   const cfg = { users: 3400, seed: 12, latencyMs: 50, buckets: { write: { limit: 600, windowMs: 60_000 }, read: { limit: 2000, windowMs: 60_000 } }, logLimit: 20_000 };
   const r = await measure('okta-action (share 1.0)', 'okta-action', cfg, 1800, { rateShare: 1, concurrency: 10 }, { keepLog: true, windowMs: 60_000 });
-  sections.push(`## S1-real — 1,800 suspends against a real 600/min write bucket (3 windows), 50 ms latency
+  section('s1-real', `## S1-real — 1,800 suspends against a real 600/min write bucket (3 windows), 50 ms latency
 
 | strategy | writes applied | total s | sustained writes/s | of bucket (10/s) | 429s | 429s per 1,000 writes | failed |
 |---|---|---|---|---|---|---|---|
@@ -160,7 +162,7 @@ if (want('S2')) {
     const ideal = c / (2 * 0.2);
     return `| ${r.label} | ${c} | ${fmt(r.elapsedMs / 1000)} | ${fmt(rate)} | ${fmt(ideal)} | ${fmt((rate / ideal) * 100)} % | ${r.sim429} | ${r.errors} |`;
   });
-  sections.push(`## S2 — latency-bound (2,000 suspends; unlimited buckets; 200 ms latency; Okta concurrency limit 75)
+  section('s2', `## S2 — latency-bound (2,000 suspends; unlimited buckets; 200 ms latency; Okta concurrency limit 75)
 
 | strategy | concurrency | total s | identities/s | ideal c/(2×latency) | of ideal | 429s | failed |
 |---|---|---|---|---|---|---|---|
@@ -191,7 +193,7 @@ if (want('S3')) {
   });
   const on = rows[0]!;
   const off = rows[1]!;
-  sections.push(`## S3 — overhead (20,000 suspends: a GET and a POST each; zero latency; unlimited buckets)
+  section('s3', `## S3 — overhead (20,000 suspends: a GET and a POST each; zero latency; unlimited buckets)
 
 | strategy | total s | identities/s | request rate vs raw undici | CPU s | peak RSS MB | failed |
 |---|---|---|---|---|---|---|
@@ -225,7 +227,7 @@ if (want('S4')) {
     const summary = (JSON.parse(readFileSync(report, 'utf8')) as { summary: Record<string, number> }).summary;
     const outcomes = Object.entries(summary).filter(([k, v]) => k !== 'total' && v > 0).map(([k, v]) => `${k} ${v}`).join(', ');
     process.stderr.write(`  okta-action CLI … ${elapsed.toFixed(1)} s, peak RSS ${rssMB} MB\n`);
-    sections.push(`## S4 — scale (200,000 identities from a file; zero latency; the real CLI with its journal; JSON report streamed)
+    section('s4', `## S4 — scale (200,000 identities from a file; zero latency; the real CLI with its journal; JSON report streamed)
 
 | strategy | total s | identities/s | CPU s | peak RSS MB (target ≤ 250) | report size | outcomes |
 |---|---|---|---|---|---|---|
@@ -237,15 +239,16 @@ if (want('S4')) {
   }
 }
 
-sections.push(...(await extraSections(want)));
+for (const [name, markdown] of await extraSections(want)) section(name, markdown);
 
 const header = `# Benchmark results
 
-Measured by \`npm run bench\` on this machine: ${json.machine && `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.
+Measured by \`npm run bench\` on this machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; each section says when it was measured.
 Every strategy runs in its own Node process against a fresh simulator process with the same configuration.
 Strategies: **okta-action**; **(b)** one request at a time (the original product, XSOAR), waiting out 429s like Okta's SDK;
 **(c)** \`@okta/okta-sdk-nodejs\` 8.1 with its default executor and 10 workers; **(d)** 75 in parallel, pausing under 10 % remaining
 (Axonius); **(e)** a raw undici loop with no logic (S3 only).
 `;
-writeFileSync(path.join(HERE, 'RESULTS.md'), `${[header, ...sections].join('\n')}\n`);
+const saved = ORDER.filter((n) => existsSync(path.join(RESULTS, `${n}.md`))).map((n) => readFileSync(path.join(RESULTS, `${n}.md`), 'utf8'));
+writeFileSync(path.join(HERE, 'RESULTS.md'), `${[header, ...saved].join('\n')}\n`);
 process.stderr.write(`wrote ${path.join(HERE, 'RESULTS.md')}\n`);

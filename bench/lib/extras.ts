@@ -17,15 +17,15 @@ async function consoleSection(): Promise<string> {
 `;
 }
 
-export async function extraSections(want: (s: string) => boolean): Promise<string[]> {
-  const out: string[] = [];
-  if (want('console')) out.push(await consoleSection());
+export async function extraSections(want: (s: string) => boolean): Promise<[string, string][]> {
+  const out: [string, string][] = [];
+  if (want('console')) out.push(['console', await consoleSection()]);
   if (want('auth')) {
     try {
       const { authCostSection } = await import('./auth-cost.js');
-      out.push(await authCostSection());
+      out.push(['auth', await authCostSection()]);
     } catch (err) {
-      out.push(`## Authentication cost\n\nNot measured: ${(err as Error).message}\n`);
+      out.push(['auth', `## Authentication cost\n\nNot measured: ${(err as Error).message}\n`]);
     }
   }
   return out;
