@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { defaultStorePath } from '../store/index.js';
+import { UsageError } from '../okta/errors.js';
 import { isLoopbackHost } from '../okta/org-url.js';
 import { createConsole, type ConsoleOptions } from './app.js';
 import { CONSOLE_DEFAULTS } from './defaults.js';
@@ -27,7 +28,14 @@ export async function serveConsole(options: ConsoleOptions): Promise<ServedConso
   const port = options.port ?? CONSOLE_DEFAULTS.port;
   const app = await createConsole({ ...options, host, port });
   if (!isLoopbackHost(host)) app.log.warn({ host }, 'listening beyond loopback: session cookies are Secure, so serve the console behind TLS');
-  await app.listen({ host, port });
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    await app.close(); // the demo org and the stores go with it
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`Port ${port} on ${host} is already in use: pass --port N, or stop what uses it.`);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') throw new UsageError(`Cannot listen on ${host}: it is not an address of this machine.`);
+    throw err;
+  }
   const address = app.server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}/`;
