@@ -165,6 +165,8 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
   // Each undecided item may still need this many writes (a composite sends one per step).
   const writesPerItem = op.steps?.length ?? 1;
   for (let i = 0; i < work.length; i++) {
+    // What is left to read and to write: the governor sends at once what fits in a window's budget.
+    deps.governor.expectDemand('read', work.length - i);
     if (!twoPhase && !settings.dryRun) deps.governor.expectDemand('write', (work.length - i) * writesPerItem + writes.size);
     if (deps.signal?.aborted) {
       interrupted = true;
