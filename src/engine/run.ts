@@ -165,9 +165,8 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
   // Each undecided item may still need this many writes (a composite sends one per step).
   const writesPerItem = op.steps?.length ?? 1;
   for (let i = 0; i < work.length; i++) {
-    // What is left to read and to write: the governor sends at once what fits in a window's budget.
-    deps.governor.expectDemand('read', work.length - i);
-    if (!twoPhase && !settings.dryRun) deps.governor.expectDemand('write', (work.length - i) * writesPerItem + writes.size);
+    // What is not submitted yet: the governor sends at once what fits in a window's budget.
+    if (!twoPhase && !settings.dryRun) deps.governor.expectDemand('write', (work.length - i) * writesPerItem);
     if (deps.signal?.aborted) {
       interrupted = true;
       break;
@@ -176,6 +175,7 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
       resolutions.set(readCursor, resolveStep(work[readCursor] as Item));
       readCursor++;
     }
+    deps.governor.expectDemand('read', work.length - readCursor);
     const item = work[i] as Item;
     const r = (await resolutions.get(i)) as Resolution;
     resolutions.delete(i);
@@ -250,7 +250,7 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
       for (const { item, user } of planned) finish(item, 'would_change', { statusAfter: user.status, note: 'run aborted before any change' });
     } else {
       for (const [k, { item, user, resumed }] of planned.entries()) {
-        deps.governor.expectDemand('write', (planned.length - k) * writesPerItem + writes.size);
+        deps.governor.expectDemand('write', (planned.length - k - 1) * writesPerItem);
         if (deps.signal?.aborted) {
           interrupted = true;
           break;

@@ -40,7 +40,7 @@ export class Governor {
   #ceiling: CeilingState;
   readonly #totals = { requests: 0, rateLimited: 0, concurrencyLimited: 0, retries: 0, waitMs: 0 };
   #draining = false;
-  /** Requests the caller still expects to make per bucket (an upper bound), when it knows. */
+  /** Requests the caller has not submitted yet but will (an upper bound), per bucket, when it knows. */
   readonly #demand: Record<BucketClass, number | null> = { read: null, write: null, list: null };
 
   constructor(options: Partial<GovernorOptions> = {}) {
@@ -57,10 +57,12 @@ export class Governor {
       params,
       slots: this.#slots,
       jitter: () => o.random() * o.resetMarginMs,
+      // Requests still to send on this bucket: this one, those queued behind it, and what the
+      // caller has said it has not submitted yet (nothing more once it drains).
       demand: (queued) => {
-        const known = this.#demand[bucket];
         if (this.#draining) return 1 + queued;
-        return known === null ? null : Math.max(known, 1 + queued);
+        const later = this.#demand[bucket];
+        return later === null ? null : later + 1 + queued;
       },
       onWait: (reason, until) => {
         if (until === null || until > o.clock.now()) this.#emit({ type: 'wait', at: o.clock.now(), bucket, reason, until });
@@ -81,9 +83,10 @@ export class Governor {
   }
 
   /**
-   * The caller expects at most `n` more requests on this bucket (null: unknown). While that demand
-   * fits in the window's budget there is nothing to spread it against, so it is sent at once; above
-   * it, the budget is spread evenly as usual. It never lets a window go past the rate share.
+   * The caller will submit at most `n` more requests on this bucket beyond those already submitted
+   * (null: unknown). While everything still to send fits in the window's budget there is nothing to
+   * spread it against, so it goes at once; above that the budget is spread evenly as usual. It never
+   * lets a window go past the rate share.
    */
   expectDemand(bucket: BucketClass, n: number | null): void {
     this.#demand[bucket] = n === null ? null : Math.max(0, Math.floor(n));

@@ -17,7 +17,7 @@ export interface AdmitDeps {
   slots: Semaphore;
   /** Random jitter (ms) added to a reset wait. */
   jitter: () => number;
-  /** The bucket's whole remaining demand given `queued` requests behind this one, or null when unknown (see Governor.drain, expectDemand). */
+  /** Requests still to send on this bucket (this one and `queued` behind it included, in flight excluded), or null when unknown (see Governor.drain, expectDemand). */
   demand: (queued: number) => number | null;
   onWait: (reason: WaitReason, until: number | null) => void;
 }

@@ -36,7 +36,7 @@ describe('a known remaining demand', () => {
       return { status: 200, headers: {}, body: null, requestId: 'r', rateLimit: { limit: 100, remaining, reset: 10 }, serverDate: Math.floor(now / 1000) * 1000, sentAt: now, receivedAt: now } as never;
     };
     await clock.run(g.run('write', send)); // learn the bucket: 99 left in a 10 s window
-    g.expectDemand('write', 20);
+    g.expectDemand('write', 20); // 20 submitted now, up to 20 more later: 40 fits in 99
     await clock.run(Promise.all(Array.from({ length: 20 }, () => g.run('write', send))));
     expect(sent.length).toBe(21);
     expect(Math.max(...sent) - sent[1]!).toBeLessThan(50); // 20 of 99: no reason to spread them over 10 s
@@ -44,5 +44,29 @@ describe('a known remaining demand', () => {
     const before = sent.length;
     await clock.run(Promise.all(Array.from({ length: 5 }, () => g.run('write', send))));
     expect(sent.slice(before).at(-1)! - sent[before]!).toBeGreaterThan(300); // 500 > budget: paced again
+  });
+});
+
+describe('a known demand with requests in flight', () => {
+  it('does not count the requests in flight twice: a demand equal to the budget still goes at once', async () => {
+    const { Governor } = await import('../../src/governor/index.js');
+    const { FakeClock } = await import('../../src/governor/clock.js');
+    const clock = new FakeClock(0);
+    const g = new Governor({ clock, rateShare: 1, concurrency: 10, random: () => 0 });
+    const sent: number[] = [];
+    let remaining = 100;
+    const send = async () => {
+      sent.push(clock.now());
+      remaining--;
+      const at = clock.now();
+      await clock.sleep(100); // 100 ms round trip: up to 10 in flight
+      return { status: 200, headers: {}, body: null, requestId: 'r', rateLimit: { limit: 100, remaining, reset: 10 }, serverDate: Math.floor(at / 1000) * 1000, sentAt: at, receivedAt: clock.now() } as never;
+    };
+    await clock.run(g.run('write', send)); // 99 left in a 10 s window
+    g.expectDemand('write', 0); // all 99 are submitted at once below: nothing comes after them
+    await clock.run(Promise.all(Array.from({ length: 99 }, () => g.run('write', send))));
+    expect(sent).toHaveLength(100);
+    // 99 requests, 10 at a time, 100 ms each: about a second, not the window's ten.
+    expect(Math.max(...sent) - sent[1]!).toBeLessThan(1_500);
   });
 });
