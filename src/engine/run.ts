@@ -166,7 +166,8 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
   const writesPerItem = op.steps?.length ?? 1;
   for (let i = 0; i < work.length; i++) {
     // What is not submitted yet: the governor sends at once what fits in a window's budget.
-    if (!twoPhase && !settings.dryRun) deps.governor.expectDemand('write', (work.length - i) * writesPerItem);
+    // Items after this one; this one's write, if any, is counted by the governor once it is queued.
+    if (!twoPhase && !settings.dryRun) deps.governor.expectDemand('write', (work.length - i - 1) * writesPerItem);
     if (deps.signal?.aborted) {
       interrupted = true;
       break;
