@@ -7,16 +7,13 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { BIN, runCli } from '../helpers/cli.js';
+import { writeIn } from '../helpers/scratch.js';
 
 let sim: Simulator;
 let dir: string;
 let store: string;
 let env: Record<string, string>;
-const file = (name: string, text: string) => {
-  const p = path.join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
+const file = (name: string, text: string) => writeIn(dir, name, text);
 const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 const runsJson = async () => JSON.parse((await runCli(['runs', '--json', '--store', store], { env })).stdout) as { id: string; action: string; status: string; parentRunId: string | null; total: number; counts: Record<string, number> }[];
 

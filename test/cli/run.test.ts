@@ -1,18 +1,15 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { runCli } from '../helpers/cli.js';
+import { writeIn } from '../helpers/scratch.js';
 
 let sim: Simulator;
 let dir: string;
 let env: Record<string, string>;
-const file = (name: string, text: string) => {
-  const p = path.join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
+const file = (name: string, text: string) => writeIn(dir, name, text);
 const report = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as { action: string; org: string; dryRun: boolean; startedAt: string; finishedAt: string; summary: Record<string, number>; items: Record<string, any>[] };
 const add = (login: string, status: Parameters<Simulator['addUser']>[0]['status'], email?: string) => sim.addUser({ login, status, email });
 

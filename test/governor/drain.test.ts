@@ -21,21 +21,31 @@ describe('pacing while draining', () => {
   });
 });
 
+/**
+ * A governor on a fake clock against a fake write bucket of 100 per 10 s window, after one request
+ * has taught it the bucket (99 left). `roundTripMs` keeps requests in flight.
+ */
+async function learnedBucket(roundTripMs: number) {
+  const { Governor } = await import('../../src/governor/index.js');
+  const { FakeClock } = await import('../../src/governor/clock.js');
+  const clock = new FakeClock(0);
+  const g = new Governor({ clock, rateShare: 1, concurrency: 10, random: () => 0 });
+  const sent: number[] = [];
+  let remaining = 100;
+  const send = async () => {
+    sent.push(clock.now());
+    remaining--;
+    const at = clock.now();
+    if (roundTripMs > 0) await clock.sleep(roundTripMs);
+    return { status: 200, headers: {}, body: null, requestId: 'r', rateLimit: { limit: 100, remaining, reset: 10 }, serverDate: Math.floor(at / 1000) * 1000, sentAt: at, receivedAt: clock.now() } as never;
+  };
+  await clock.run(g.run('write', send)); // 99 left in a 10 s window
+  return { clock, g, sent, send };
+}
+
 describe('a known remaining demand', () => {
   it('is sent at once when it fits in the budget, and spread when it does not', async () => {
-    const { Governor } = await import('../../src/governor/index.js');
-    const { FakeClock } = await import('../../src/governor/clock.js');
-    const clock = new FakeClock(0);
-    const g = new Governor({ clock, rateShare: 1, concurrency: 10, random: () => 0 });
-    const sent: number[] = [];
-    let remaining = 100;
-    const send = async () => {
-      sent.push(clock.now());
-      remaining--;
-      const now = clock.now();
-      return { status: 200, headers: {}, body: null, requestId: 'r', rateLimit: { limit: 100, remaining, reset: 10 }, serverDate: Math.floor(now / 1000) * 1000, sentAt: now, receivedAt: now } as never;
-    };
-    await clock.run(g.run('write', send)); // learn the bucket: 99 left in a 10 s window
+    const { clock, g, sent, send } = await learnedBucket(0);
     g.expectDemand('write', 20); // 20 submitted now, up to 20 more later: 40 fits in 99
     await clock.run(Promise.all(Array.from({ length: 20 }, () => g.run('write', send))));
     expect(sent.length).toBe(21);
@@ -49,20 +59,7 @@ describe('a known remaining demand', () => {
 
 describe('a known demand with requests in flight', () => {
   it('does not count the requests in flight twice: a demand equal to the budget still goes at once', async () => {
-    const { Governor } = await import('../../src/governor/index.js');
-    const { FakeClock } = await import('../../src/governor/clock.js');
-    const clock = new FakeClock(0);
-    const g = new Governor({ clock, rateShare: 1, concurrency: 10, random: () => 0 });
-    const sent: number[] = [];
-    let remaining = 100;
-    const send = async () => {
-      sent.push(clock.now());
-      remaining--;
-      const at = clock.now();
-      await clock.sleep(100); // 100 ms round trip: up to 10 in flight
-      return { status: 200, headers: {}, body: null, requestId: 'r', rateLimit: { limit: 100, remaining, reset: 10 }, serverDate: Math.floor(at / 1000) * 1000, sentAt: at, receivedAt: clock.now() } as never;
-    };
-    await clock.run(g.run('write', send)); // 99 left in a 10 s window
+    const { clock, g, sent, send } = await learnedBucket(100); // 100 ms round trip: up to 10 in flight
     g.expectDemand('write', 0); // all 99 are submitted at once below: nothing comes after them
     await clock.run(Promise.all(Array.from({ length: 99 }, () => g.run('write', send))));
     expect(sent).toHaveLength(100);

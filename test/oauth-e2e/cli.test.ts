@@ -20,7 +20,6 @@ let secrets: SecretLog;
 let dir: string;
 let pemFile: string;
 let jwkFile: string;
-let rsaFile: string;
 const outputs: CliResult[] = [];
 const cli = async (args: string[], env: Record<string, string | undefined> = {}) => {
   const r = await runCli(args, { env: { OKTA_ORG_URL: sim.url, XDG_DATA_HOME: path.join(dir, 'xdg'), ...env } });
@@ -38,7 +37,6 @@ beforeAll(async () => {
   dir = tempDir('okta-action-oauth-cli-');
   pemFile = writePrivate(dir, 'app-key.pem', KEY.pem);
   jwkFile = writePrivate(dir, 'app-key.json', JSON.stringify(KEY.jwk));
-  rsaFile = writePrivate(dir, 'rsa-key.pem', RSA.pem);
   runWired = (await runCli(['run', '--help'])).stdout.includes('--client-id');
 });
 afterAll(async () => sim?.close());

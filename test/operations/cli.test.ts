@@ -1,5 +1,5 @@
 /** The new operations through the real bin (dist/cli/main.js): confirmation, --oauth-tokens, contain's report, undo, secrets. */
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,16 +8,13 @@ import { runCommand, type RunFlags } from '../../src/cli/run-command.js';
 import type { Simulator } from '../../src/sim/index.js';
 import { runCli } from '../helpers/cli.js';
 import { fastSimulator, startProxy, writesTo } from './helpers.js';
+import { writeIn } from '../helpers/scratch.js';
 
 let sim: Simulator;
 let dir: string;
 let store: string;
 let env: Record<string, string>;
-const file = (name: string, text: string) => {
-  const p = path.join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
+const file = (name: string, text: string) => writeIn(dir, name, text);
 const json = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as { summary: Record<string, number>; runId: string; items: Record<string, any>[] };
 
 beforeAll(async () => {

@@ -9,7 +9,6 @@
  *    (not even GET /users/me), and --max-input-bytes refuses a too-big file from its size, up front.
  */
 import { truncate } from 'node:fs/promises';
-import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_DEFAULTS, startRun } from '../../src/app/action.js';
