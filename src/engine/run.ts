@@ -9,6 +9,7 @@ import { normalizeIdentity } from './input/index.js';
 import { sendOperation, type SendContext, type Sent } from './send.js';
 import { EMPTY_PROTECTION, protectionReason, type ProtectionPolicy } from './protect.js';
 import { itemError, Resolver, type Resolution } from './resolve.js';
+import { InFlight } from './in-flight.js';
 import { NO_JOURNAL, type Item, type ItemError, type ItemStep, type Outcome, type RequestEvent, type RunJournal } from './types.js';
 
 export interface RunSettings {
@@ -157,7 +158,7 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
   const work = items.filter((i) => i.outcome === null);
   const twoPhase = settings.maxChanges !== null && !settings.dryRun;
   const planned: { item: Item; user: OktaUser; resumed: boolean }[] = [];
-  const writes = new Set<Promise<void>>();
+  const writes = new InFlight();
   const resolutions = new Map<number, Promise<Resolution>>();
   let readCursor = 0;
   let interrupted = false;
@@ -237,9 +238,8 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
       planned.push({ item, user, resumed: resumedIntent });
       continue;
     }
-    const w = write(item, user, resumedIntent).finally(() => writes.delete(w));
-    writes.add(w);
-    if (writes.size >= settings.lookahead) await Promise.race(writes);
+    writes.add(write(item, user, resumedIntent));
+    await writes.room(settings.lookahead);
   }
   // Let reads already started settle, so nothing is left dangling.
   await Promise.allSettled(resolutions.values());
@@ -256,15 +256,14 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
           interrupted = true;
           break;
         }
-        const w = write(item, user, resumed).finally(() => writes.delete(w));
-        writes.add(w);
-        if (writes.size >= settings.lookahead) await Promise.race(writes);
+        writes.add(write(item, user, resumed));
+        await writes.room(settings.lookahead);
       }
     }
   }
   // Everything is dispatched: the last writes may use what is left of the window at once.
   deps.governor.drain();
-  await Promise.all(writes);
+  await writes.settled();
   await journal.flush();
   return { items, aborted, interrupted };
 }
