@@ -19,14 +19,16 @@ export const STORE_DEFAULTS = Object.freeze({
     maxBatch: 500,
     /**
      * Extra wait (ms) for more intents before committing. 0 = commit at the end of the current
-     * event-loop turn (setImmediate): no added latency, and every intent that arrives while a
-     * commit blocks the loop joins the next one (self-clocking group commit).
+     * event-loop turn (setImmediate): no added latency, and every intent that arrives while the
+     * writer thread commits joins the next batch (self-clocking group commit).
      */
     maxDelayMs: 0,
     /** Buffered resolved/outcome/event rows that trigger a background commit. */
     maxBuffered: 1_000,
     /** Buffered rows are committed at least this often (ms), so observers see progress. */
     bufferDelayMs: 250,
+    /** close() blocks at most this long for the writer thread (which itself waits busyTimeoutMs for a lock). */
+    closeTimeoutMs: 60_000,
   }),
   lease: Object.freeze({ ttlMs: 30_000, heartbeatMs: 10_000 }),
   /** Rows read per query by the streaming iterators (no cursor stays open between pages). */

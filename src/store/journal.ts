@@ -1,12 +1,12 @@
-import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { Item, ItemPhase, RequestEvent, RunJournal } from '../engine/types.js';
 import { STORE_DEFAULTS } from './defaults.js';
-import { LeaseLostError, StoreError, toStoreError } from './errors.js';
+import { StoreError } from './errors.js';
+import type { JournalSql, JournalThread } from './journal-thread.js';
 import type { Lease } from './lease.js';
 import { EVENT_COLUMNS, ITEM_COLUMNS, eventParams, itemParams, type EventParams, type ItemParams } from './rows.js';
 
 export interface JournalOptions {
-  /** Intents per transaction at most (reaching it commits at once). */
+  /** Intents per transaction at most (reaching it closes the batch; later intents form the next). */
   maxBatch?: number;
   /** Extra window (ms) to gather intents; 0 = end of the current event-loop turn. */
   maxDelayMs?: number;
@@ -14,6 +14,8 @@ export interface JournalOptions {
   maxBuffered?: number;
   /** Buffered non-intent rows are committed at least this often (ms). */
   bufferDelayMs?: number;
+  /** How long close() waits for the writer thread before giving up. */
+  closeTimeoutMs?: number;
   /** When given, every commit first checks the lease is still ours (else LeaseLostError). */
   lease?: Lease;
 }
@@ -31,73 +33,72 @@ export interface JournalStats {
 const PHASE_GUARD = `CASE WHEN items.phase = 'intent' AND excluded.phase IN ('pending', 'resolved') THEN 'intent' ELSE excluded.phase END`;
 const UPDATED = ['user_id', 'login', 'status_before', 'status_after', 'outcome', 'error_json', 'request_id', 'attempts', 'wait_ms', 'note', 'updated_at'];
 
-/** The write side shared by all journals of one store: statements and the batch transaction, prepared once. */
 const EVENT_CHUNK = 32;
+const EVENT_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
-export class JournalWriter {
-  readonly #tx: Transaction<(runId: string, items: ItemParams[], events: EventParams[], token: string | null) => void>;
-
-  constructor(db: Database) {
-    const upsert: Statement = db.prepare(
-      `INSERT INTO items (${ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (run_id, idx) DO UPDATE SET phase = ${PHASE_GUARD}, ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}`,
-    );
-    const eventRow = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-    const insertEvent: Statement = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${eventRow}`);
-    // Events come in bulk (two or more per item): one statement per EVENT_CHUNK rows, in order.
-    const insertEvents: Statement = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${Array(EVENT_CHUNK).fill(eventRow).join(', ')}`);
-    const leaseToken: Statement = db.prepare('SELECT token FROM leases WHERE run_id = ?').pluck();
-    this.#tx = db.transaction((runId, items, events, token) => {
-      if (token !== null && leaseToken.get(runId) !== token) throw new LeaseLostError(runId);
-      for (const p of items) upsert.run(...p);
-      let i = 0;
-      for (; i + EVENT_CHUNK <= events.length; i += EVENT_CHUNK) insertEvents.run(events.slice(i, i + EVENT_CHUNK).flat());
-      for (; i < events.length; i++) insertEvent.run(...events[i]!);
-    });
-  }
-
-  /** One IMMEDIATE transaction (takes the write lock up front: no read→write upgrade deadlock). */
-  write(runId: string, items: ItemParams[], events: EventParams[], token: string | null): void {
-    this.#tx.immediate(runId, items, events, token);
-  }
-}
+/** What the writer thread runs for every batch. */
+export const JOURNAL_SQL: JournalSql = Object.freeze({
+  upsert: `INSERT INTO items (${ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (run_id, idx) DO UPDATE SET phase = ${PHASE_GUARD}, ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+  event: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${EVENT_ROW}`,
+  // Events come in bulk (two or more per item): one statement per EVENT_CHUNK rows, in order.
+  events: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${Array(EVENT_CHUNK).fill(EVENT_ROW).join(', ')}`,
+  eventChunk: EVENT_CHUNK,
+  lease: 'SELECT token FROM leases WHERE run_id = ?',
+});
 
 interface Waiter {
   resolve(): void;
   reject(err: Error): void;
+  /** An intent() (counted in stats) rather than a flush(). */
+  intent: boolean;
+}
+
+/** Rows of one transaction, in call order, with the promises that wait for its commit. */
+class Batch {
+  items: (ItemParams | null)[] = [];
+  /** Buffered 'resolved' rows by item index: a later row of the same item in the batch supersedes them. */
+  resolvedAt = new Map<number, number>();
+  events: EventParams[] = [];
+  waiters: Waiter[] = [];
+  intents = 0;
+
+  get rows(): number {
+    return this.items.length + this.events.length;
+  }
 }
 
 /**
- * RunJournal with group commit. resolved/outcome/event rows are buffered in call order (each a
- * copy of the item as it was at the call) and replayed in that order, so an item's rows can never
- * land out of order. intent() appends its row to the same buffer and schedules a commit; every
- * intent gathered until then shares ONE transaction with all buffered rows, and all their promises
- * resolve after it commits. Each row's phase comes from the call (resolved→'resolved',
- * intent→'intent', outcome→'done'); the upsert never turns an 'intent' back into 'resolved' —
- * only an outcome clears it, since a POST may have been sent. A failed commit poisons the journal:
- * every later intent()/flush() rejects, so the engine stops sending.
+ * RunJournal with group commit on a writer thread (journal-thread.ts), so SQLite's work runs
+ * beside the engine rather than in its event loop. resolved/outcome/event rows are buffered in
+ * call order (each a copy of the item as it was at the call) and replayed in that order, so an
+ * item's rows can never land out of order. intent() appends its row to the same buffer; the
+ * buffer goes to the writer as ONE transaction, and its promises resolve after that commits.
+ * One batch is in flight at a time: intents that arrive while it commits form the next one
+ * (self-clocking, so batches grow exactly when commits are the bottleneck). Each row's phase
+ * comes from the call (resolved→'resolved', intent→'intent', outcome→'done'); the upsert never
+ * turns an 'intent' back into 'resolved' — only an outcome clears it, since a POST may have been
+ * sent. A failed commit poisons the journal: every later intent()/flush() rejects, so the engine
+ * stops sending. close() waits for the writer synchronously.
  */
 export class StoreJournal implements RunJournal {
   readonly runId: string;
-  readonly #writer: JournalWriter;
-  readonly #path: string;
+  readonly #thread: JournalThread;
   readonly #opts: Required<Omit<JournalOptions, 'lease'>>;
   readonly #token: string | null;
   readonly #onClose: () => void;
-  #items: (ItemParams | null)[] = [];
-  /** Buffered 'resolved' rows by item index: a later row of the same item in the buffer supersedes them. */
-  #resolvedAt = new Map<number, number>();
-  #events: EventParams[] = [];
-  #waiters: Waiter[] = [];
+  #open = new Batch();
+  /** Full batches (maxBatch intents) waiting for the writer, oldest first. */
+  readonly #sealed: Batch[] = [];
+  #inflight: { seq: number; batch: Batch } | null = null;
   #soon: { timer: NodeJS.Timeout } | { immediate: NodeJS.Immediate } | null = null;
   #background: NodeJS.Timeout | null = null;
   #failure: StoreError | null = null;
   #closed = false;
   readonly #stats: JournalStats = { commits: 0, itemRows: 0, eventRows: 0, intents: 0 };
 
-  constructor(writer: JournalWriter, path: string, runId: string, opts: JournalOptions, onClose: () => void) {
-    this.#writer = writer;
-    this.#path = path;
+  constructor(thread: JournalThread, runId: string, opts: JournalOptions, onClose: () => void) {
+    this.#thread = thread;
     this.runId = runId;
     const d = STORE_DEFAULTS.journal;
     this.#opts = {
@@ -105,6 +106,7 @@ export class StoreJournal implements RunJournal {
       maxDelayMs: Math.max(0, opts.maxDelayMs ?? d.maxDelayMs),
       maxBuffered: Math.max(1, Math.trunc(opts.maxBuffered ?? d.maxBuffered)),
       bufferDelayMs: Math.max(1, opts.bufferDelayMs ?? d.bufferDelayMs),
+      closeTimeoutMs: Math.max(1, opts.closeTimeoutMs ?? d.closeTimeoutMs),
     };
     this.#token = opts.lease?.token ?? null;
     this.#onClose = onClose;
@@ -124,7 +126,7 @@ export class StoreJournal implements RunJournal {
 
   event(event: RequestEvent): void {
     this.#assertOpen();
-    this.#events.push(eventParams(this.runId, event));
+    this.#open.events.push(eventParams(this.runId, event));
     this.#buffered();
   }
 
@@ -133,33 +135,47 @@ export class StoreJournal implements RunJournal {
       this.#assertOpen();
       if (this.#failure) throw this.#failure;
       this.#supersede(item.index);
-      this.#items.push(itemParams(this.runId, item, 'intent', new Date().toISOString()));
+      this.#open.items.push(itemParams(this.runId, item, 'intent', new Date().toISOString()));
     } catch (err) {
       return Promise.reject(err);
     }
     return new Promise<void>((resolve, reject) => {
-      this.#waiters.push({ resolve, reject });
-      if (this.#waiters.length >= this.#opts.maxBatch) this.#commit();
-      else if (this.#soon === null) {
+      const batch = this.#open;
+      batch.waiters.push({ resolve, reject, intent: true });
+      if (++batch.intents >= this.#opts.maxBatch) this.#seal();
+      if (this.#soon === null) {
         this.#soon = this.#opts.maxDelayMs > 0
-          ? { timer: setTimeout(this.#commit, this.#opts.maxDelayMs) }
-          : { immediate: setImmediate(this.#commit) };
+          ? { timer: setTimeout(this.#pump, this.#opts.maxDelayMs) }
+          : { immediate: setImmediate(this.#pump) };
       }
     });
   }
 
+  /** Resolves once everything journaled before the call is committed. */
   flush(): Promise<void> {
-    this.#commit();
-    return this.#failure ? Promise.reject(this.#failure) : Promise.resolve();
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#open.rows === 0 && this.#sealed.length === 0 && this.#inflight === null) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.#open.waiters.push({ resolve, reject, intent: false });
+      this.#pump();
+    });
   }
 
-  /** Write everything pending and stop; throws if anything could not be written. */
+  /** Write everything pending and stop (blocking until the writer has it); throws if anything could not be written. */
   close(): void {
     if (this.#closed) return;
-    this.#commit();
+    this.#cancelTimers();
+    const deadline = performance.now() + this.#opts.closeTimeoutMs;
+    while (this.#failure === null && (this.#inflight !== null || this.#sealed.length > 0 || this.#open.rows > 0 || this.#open.waiters.length > 0)) {
+      if (this.#inflight === null) this.#post();
+      if (this.#inflight !== null) this.#thread.waitFor(this.#inflight.seq, Math.max(1, deadline - performance.now()));
+      if (this.#inflight !== null && performance.now() >= deadline) break;
+    }
+    this.#cancelTimers();
     this.#closed = true;
     this.#onClose();
     if (this.#failure) throw this.#failure;
+    if (this.#inflight !== null) throw new StoreError(`journal of run ${this.runId}: the writer did not finish within ${this.#opts.closeTimeoutMs} ms`);
   }
 
   #assertOpen(): void {
@@ -168,34 +184,45 @@ export class StoreJournal implements RunJournal {
 
   #put(item: Item, phase: ItemPhase): void {
     this.#assertOpen();
-    if (phase === 'resolved') this.#resolvedAt.set(item.index, this.#items.length);
+    const batch = this.#open;
+    if (phase === 'resolved') batch.resolvedAt.set(item.index, batch.items.length);
     else this.#supersede(item.index);
-    this.#items.push(itemParams(this.runId, item, phase, new Date().toISOString()));
+    batch.items.push(itemParams(this.runId, item, phase, new Date().toISOString()));
     this.#buffered();
   }
 
   /**
    * An uncommitted 'resolved' row carries nothing the item's later row (intent or outcome, a copy
    * of the same item taken later) does not: drop it, so a change costs one row fewer. Only
-   * 'resolved' rows are ever dropped, and only while still in the buffer of the same transaction.
+   * 'resolved' rows are ever dropped, and only while still in the open batch.
    */
   #supersede(index: number): void {
-    const at = this.#resolvedAt.get(index);
+    const batch = this.#open;
+    const at = batch.resolvedAt.get(index);
     if (at === undefined) return;
-    this.#items[at] = null;
-    this.#resolvedAt.delete(index);
+    batch.items[at] = null;
+    batch.resolvedAt.delete(index);
+  }
+
+  #seal(): void {
+    this.#sealed.push(this.#open);
+    this.#open = new Batch();
   }
 
   #buffered(): void {
-    if (this.#items.length + this.#events.length >= this.#opts.maxBuffered) {
-      if (this.#soon === null) this.#soon = { immediate: setImmediate(this.#commit) };
+    if (this.#failure) {
+      this.#open = new Batch(); // nothing more can be written: don't let the buffer grow
+      return;
+    }
+    if (this.#open.rows >= this.#opts.maxBuffered) {
+      if (this.#soon === null) this.#soon = { immediate: setImmediate(this.#pump) };
     } else if (this.#background === null) {
-      this.#background = setTimeout(this.#commit, this.#opts.bufferDelayMs);
+      this.#background = setTimeout(this.#pump, this.#opts.bufferDelayMs);
       this.#background.unref();
     }
   }
 
-  readonly #commit = (): void => {
+  #cancelTimers(): void {
     if (this.#soon !== null) {
       if ('timer' in this.#soon) clearTimeout(this.#soon.timer);
       else clearImmediate(this.#soon.immediate);
@@ -205,33 +232,61 @@ export class StoreJournal implements RunJournal {
       clearTimeout(this.#background);
       this.#background = null;
     }
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    if (this.#failure) {
-      this.#items = []; // nothing more can be written: don't let the buffer grow
-      this.#resolvedAt.clear();
-      this.#events = [];
-      for (const w of waiters) w.reject(this.#failure);
+  }
+
+  /** Hand the next batch to the writer unless one is already committing (its end calls this again). */
+  readonly #pump = (): void => {
+    if (this.#inflight !== null) return;
+    this.#cancelTimers();
+    this.#post();
+  };
+
+  #post(): void {
+    const batch = this.#sealed.shift() ?? this.#open;
+    if (batch === this.#open) this.#open = new Batch();
+    if (this.#failure) return this.#reject([batch, ...this.#sealed.splice(0), this.#takeOpen()]);
+    const items = batch.items.filter((p): p is ItemParams => p !== null);
+    if (items.length === 0 && batch.events.length === 0) {
+      this.#settled(batch, null);
       return;
     }
-    if (this.#items.length > 0 || this.#events.length > 0) {
-      const items = this.#items.filter((p): p is ItemParams => p !== null);
-      const events = this.#events;
-      this.#items = [];
-      this.#resolvedAt.clear();
-      this.#events = [];
-      try {
-        this.#writer.write(this.runId, items, events, this.#token);
-      } catch (err) {
-        this.#failure = toStoreError(err, this.#path, `journaling run ${this.runId}`);
-        for (const w of waiters) w.reject(this.#failure);
-        return;
+    const seq = this.#thread.write({ runId: this.runId, items, events: batch.events, token: this.#token }, (err) => {
+      this.#inflight = null;
+      if (err === null) {
+        this.#stats.commits += 1;
+        this.#stats.itemRows += items.length;
+        this.#stats.eventRows += batch.events.length;
       }
-      this.#stats.commits += 1;
-      this.#stats.itemRows += items.length;
-      this.#stats.eventRows += events.length;
+      this.#settled(batch, err);
+    });
+    this.#inflight = { seq, batch };
+  }
+
+  #takeOpen(): Batch {
+    const b = this.#open;
+    this.#open = new Batch();
+    return b;
+  }
+
+  #settled(batch: Batch, err: StoreError | null): void {
+    if (err !== null) {
+      this.#failure ??= err;
+      this.#cancelTimers();
+      this.#reject([batch, ...this.#sealed.splice(0), this.#takeOpen()]);
+      return;
     }
-    this.#stats.intents += waiters.length;
-    for (const w of waiters) w.resolve();
-  };
+    for (const w of batch.waiters) {
+      if (w.intent) this.#stats.intents += 1;
+      w.resolve();
+    }
+    // Whatever gathered meanwhile goes next if anybody waits for it; plain rows wait for their timers.
+    if (this.#closed) return;
+    if (this.#sealed.length > 0 || this.#open.waiters.length > 0 || this.#open.rows >= this.#opts.maxBuffered) this.#pump();
+    else if (this.#open.rows > 0) this.#buffered();
+  }
+
+  #reject(batches: Batch[]): void {
+    const err = this.#failure as StoreError;
+    for (const b of batches) for (const w of b.waiters) w.reject(err);
+  }
 }

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Item, RunHeader } from '../engine/types.js';
+import { STORE_DEFAULTS } from './defaults.js';
 import { StoreError, toStoreError } from './errors.js';
 import { Events, type StoredEvent } from './events.js';
-import { JournalWriter, StoreJournal, type JournalOptions } from './journal.js';
+import { JOURNAL_SQL, StoreJournal, type JournalOptions } from './journal.js';
+import { JournalThread } from './journal-thread.js';
 import { Leases, type Lease, type LeaseHolder } from './lease.js';
 import { openDatabase, type OpenOptions } from './open.js';
 import { Runs, type LoadedRun, type PageQuery, type RunSummary } from './runs.js';
@@ -21,25 +23,27 @@ export class RunStore {
   readonly #events: Events;
   readonly #users: Users;
   readonly #leases: Leases;
-  readonly #writer: JournalWriter;
+  readonly #opts: OpenOptions;
+  /** The writer thread, started with the first journal. */
+  #thread: JournalThread | null = null;
   readonly #journals = new Set<StoreJournal>();
   readonly #held = new Set<Lease>();
 
-  private constructor(file: string, db: Database) {
+  private constructor(file: string, db: Database, opts: OpenOptions) {
     this.path = file;
     this.#db = db;
     this.#runs = new Runs(db);
     this.#events = new Events(db);
     this.#users = new Users(db);
     this.#leases = new Leases(db);
-    this.#writer = new JournalWriter(db);
+    this.#opts = opts;
   }
 
   static open(file: string, opts: OpenOptions = {}): RunStore {
     const abs = path.resolve(file);
     const db = openDatabase(abs, opts);
     try {
-      return new RunStore(abs, db);
+      return new RunStore(abs, db, opts);
     } catch (err) {
       db.close();
       throw toStoreError(err, abs, 'preparing statements');
@@ -72,6 +76,7 @@ export class RunStore {
         first ??= err;
       }
     }
+    this.#thread?.close();
     this.#db.close();
     if (first !== null) throw toStoreError(first, this.path, 'closing');
   }
@@ -85,7 +90,11 @@ export class RunStore {
     return this.#guard('opening a journal', () => {
       if (this.#db.readonly) throw new StoreError(`${this.path} is open read-only; cannot journal run ${runId}`);
       if (!this.#runs.exists(runId)) throw new StoreError(`run ${runId} not found in ${this.path}`);
-      const j: StoreJournal = new StoreJournal(this.#writer, this.path, runId, opts, () => this.#journals.delete(j));
+      this.#thread ??= new JournalThread(this.path, JOURNAL_SQL, {
+        busyTimeoutMs: Math.trunc(this.#opts.busyTimeoutMs ?? STORE_DEFAULTS.busyTimeoutMs),
+        synchronous: this.#opts.synchronous ?? STORE_DEFAULTS.synchronous,
+      });
+      const j: StoreJournal = new StoreJournal(this.#thread, runId, opts, () => this.#journals.delete(j));
       this.#journals.add(j);
       return j;
     });

@@ -80,3 +80,18 @@ describe('SIGKILL', () => {
     db.close();
   });
 });
+
+describe('the writer thread', () => {
+  it('does not keep an idle process alive: a process that journaled and closed nothing exits by itself, its intent durable', async () => {
+    const file = path.join(tempDir(), 'runs.db');
+    const s = RunStore.open(file);
+    s.createRun(header('r1'), items(1));
+    s.close();
+    const child = startChild('idle', file, 'r1');
+    await child.waitFor((l) => l === 'durable');
+    expect(await child.exited).toEqual({ code: 0, signal: null }); // the fixture's 60 s guard would exit 3
+    const after = RunStore.open(file, { readonly: true });
+    expect([...after.iterateItems('r1')].map((i) => i.phase)).toEqual(['intent']);
+    after.close();
+  });
+});

@@ -1,0 +1,173 @@
+import { createRequire } from 'node:module';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { LeaseLostError, StoreError, toStoreError } from './errors.js';
+import type { EventParams, ItemParams } from './rows.js';
+
+/** The statements a journal batch runs, in the worker's own connection. */
+export interface JournalSql {
+  upsert: string;
+  event: string;
+  /** `event` for `eventChunk` rows in one statement. */
+  events: string;
+  eventChunk: number;
+  /** SELECT the run's lease token (one column). */
+  lease: string;
+}
+
+export interface JournalBatch {
+  runId: string;
+  items: ItemParams[];
+  events: EventParams[];
+  /** When not null, the batch commits only while the run's lease still has this token. */
+  token: string | null;
+}
+
+interface Ack {
+  seq: number;
+  error: { name: string; code: string | null; message: string } | null;
+}
+
+/**
+ * The journal's writer thread. Plain JavaScript evaluated in a worker, so it runs the same under
+ * tsx, vitest and the built CLI: it opens its own connection to the store and commits each batch
+ * in one IMMEDIATE transaction, in the order the batches arrive. After each batch it posts the
+ * result and then bumps a shared counter, so the main thread can also wait for it synchronously.
+ */
+const WORKER_SOURCE = `
+'use strict';
+const { workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const { file, sql, busyTimeoutMs, synchronous, port } = workerData;
+const done = new Int32Array(workerData.shared);
+let db = null, tx = null, openError = null;
+try {
+  db = new Database(file, { fileMustExist: true });
+  db.pragma('busy_timeout = ' + busyTimeoutMs);
+  db.pragma('synchronous = ' + synchronous);
+  db.pragma('foreign_keys = ON');
+  const upsert = db.prepare(sql.upsert), event = db.prepare(sql.event), events = db.prepare(sql.events);
+  const lease = db.prepare(sql.lease).pluck();
+  tx = db.transaction((b) => {
+    if (b.token !== null && lease.get(b.runId) !== b.token) throw Object.assign(new Error('lease lost'), { name: 'LeaseLost' });
+    for (const p of b.items) upsert.run(p);
+    let i = 0;
+    for (; i + sql.eventChunk <= b.events.length; i += sql.eventChunk) events.run(b.events.slice(i, i + sql.eventChunk).flat());
+    for (; i < b.events.length; i++) event.run(b.events[i]);
+  });
+} catch (err) { openError = err; }
+port.on('message', (m) => {
+  if (m === 'close') { if (db) db.close(); port.close(); return; }
+  let error = null;
+  try {
+    if (openError) throw openError;
+    tx.immediate(JSON.parse(m.batch));
+  } catch (err) {
+    error = { name: String(err && err.name), code: err && typeof err.code === 'string' ? err.code : null, message: String(err && err.message) };
+  }
+  port.postMessage({ seq: m.seq, error });
+  Atomics.store(done, 0, m.seq);
+  Atomics.notify(done, 0);
+});
+`;
+
+const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
+
+/**
+ * Owns the writer thread of one store: numbers batches, routes each result to its callback,
+ * and keeps the process alive only while a batch is outstanding.
+ */
+export class JournalThread {
+  readonly #path: string;
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  readonly #done: Int32Array;
+  readonly #pending = new Map<number, { runId: string; settled: (err: StoreError | null) => void }>();
+  #seq = 0;
+  #dead: StoreError | null = null;
+
+  constructor(file: string, sql: JournalSql, opts: { busyTimeoutMs: number; synchronous: string }) {
+    this.#path = file;
+    const { port1, port2 } = new MessageChannel();
+    const shared = new SharedArrayBuffer(4);
+    this.#done = new Int32Array(shared);
+    this.#port = port1;
+    this.#worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver: DRIVER, file, sql, busyTimeoutMs: opts.busyTimeoutMs, synchronous: opts.synchronous, port: port2, shared },
+      transferList: [port2],
+    });
+    this.#worker.on('error', (err) => this.#fail(toStoreError(err, file, 'running the journal writer')));
+    this.#worker.on('exit', (code) => this.#fail(new StoreError(`${file}: the journal writer stopped (exit ${code})`)));
+    this.#port.on('message', (ack: Ack) => this.#settle(ack));
+    this.#idle();
+  }
+
+  /** Queue a batch; `settled` gets null once it is committed, or the error that stopped it. */
+  write(batch: JournalBatch, settled: (err: StoreError | null) => void): number {
+    const seq = ++this.#seq;
+    if (this.#dead) {
+      queueMicrotask(() => settled(this.#dead));
+      return seq;
+    }
+    if (this.#pending.size === 0) this.#busy();
+    this.#pending.set(seq, { runId: batch.runId, settled });
+    // One string crosses threads far cheaper than the structured clone of nested row arrays.
+    this.#port.postMessage({ seq, batch: JSON.stringify(batch) });
+    return seq;
+  }
+
+  /** Block this thread until batch `seq` (and every one before it) is settled. */
+  waitFor(seq: number, timeoutMs: number): void {
+    const deadline = performance.now() + timeoutMs;
+    while (this.#pending.has(seq) && !this.#dead) {
+      const seen = Atomics.load(this.#done, 0);
+      if (seen < seq) {
+        const left = deadline - performance.now();
+        if (left <= 0) return this.#fail(new StoreError(`${this.#path}: the journal writer did not answer within ${timeoutMs} ms`));
+        Atomics.wait(this.#done, 0, seen, Math.min(left, 1_000));
+      }
+      for (let m = receiveMessageOnPort(this.#port); m; m = receiveMessageOnPort(this.#port)) this.#settle(m.message as Ack);
+    }
+  }
+
+  /** Let the thread finish what it has and exit; nothing may be written after this. */
+  close(): void {
+    if (this.#dead) return;
+    this.#dead = new StoreError(`${this.#path} is closed`);
+    this.#port.postMessage('close');
+    this.#port.close();
+    this.#worker.unref();
+  }
+
+  #settle(ack: Ack): void {
+    const entry = this.#pending.get(ack.seq);
+    if (!entry) return;
+    this.#pending.delete(ack.seq);
+    if (this.#pending.size === 0) this.#idle();
+    entry.settled(ack.error ? this.#error(ack.error, entry.runId) : null);
+  }
+
+  #error(e: NonNullable<Ack['error']>, runId: string): StoreError {
+    if (e.name === 'LeaseLost') return new LeaseLostError(runId);
+    return toStoreError(Object.assign(new Error(e.message), { code: e.code ?? undefined }), this.#path, `journaling run ${runId}`);
+  }
+
+  #fail(err: StoreError): void {
+    if (this.#dead) return;
+    this.#dead = err;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    this.#idle();
+    for (const { settled } of pending) settled(err);
+  }
+
+  #busy(): void {
+    this.#worker.ref();
+    this.#port.ref();
+  }
+
+  #idle(): void {
+    this.#worker.unref();
+    this.#port.unref();
+  }
+}
