@@ -137,16 +137,18 @@ describe('ordering', () => {
   it('property: any interleaving of calls and flushes ends with each item as its last call left it', async () => {
     const t = setup(0);
     let run = 0;
-    const op = fc.record({ kind: fc.constantFrom('resolved', 'intent', 'outcome', 'flush'), index: fc.integer({ min: 0, max: 5 }) });
+    const op = fc.record({ kind: fc.constantFrom('resolved', 'intent', 'outcome', 'event', 'flush'), index: fc.integer({ min: 0, max: 5 }) });
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+      // A small maxBuffered sends buffered rows to the writer in the middle of the calls too.
+      fc.asyncProperty(fc.array(op, { maxLength: 40 }), fc.integer({ min: 1, max: 8 }), async (ops, maxBuffered) => {
         const runId = `p${run++}`;
         t.store.createRun(header(runId), items(6));
-        const j = t.store.journal(runId, { bufferDelayMs: 60_000 });
+        const j = t.store.journal(runId, { bufferDelayMs: 60_000, maxBuffered });
         const model = new Map<number, { phase: string; note: string }>();
         const waits: Promise<void>[] = [];
         ops.forEach(({ kind, index }, n) => {
           if (kind === 'flush') return void waits.push(j.flush());
+          if (kind === 'event') return j.event({ at: 'now', itemIndex: index, method: 'GET', route: 'users/{id}', status: 200, requestId: `e${n}`, attempt: 1, waitMs: 0, durationMs: 1, error: null });
           const item = { ...newItem(index, `u${index}`), note: `op${n}` };
           const was = model.get(index)?.phase;
           const phase = kind === 'outcome' ? 'done' : kind === 'resolved' && was === 'intent' ? 'intent' : kind;
@@ -159,7 +161,7 @@ describe('ordering', () => {
         const rows = t.peer.prepare('SELECT idx, phase, note FROM items WHERE run_id = ?').all(runId) as { idx: number; phase: string; note: string | null }[];
         for (const r of rows) expect({ phase: r.phase, note: r.note }).toEqual(model.get(r.idx) ?? { phase: 'pending', note: null });
       }),
-      { numRuns: 100 },
+      { numRuns: 300 },
     );
     t.done();
   });
