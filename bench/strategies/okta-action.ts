@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ACTION_DEFAULTS, startRun, type RunKeeper } from '../../src/app/action.js';
@@ -36,6 +36,7 @@ export async function oktaAction(p: OktaActionParams): Promise<Tally & { extra: 
   if (p.report) await writeReport(path.join(dir, 'report.json'), done.header, done.items);
   keeper?.close();
   store?.close();
+  rmSync(dir, { recursive: true, force: true });
   const stats = done.header.stats as { rateLimited: number; retries: number };
   const outcomes = Object.fromEntries(Object.entries(done.header.summary).filter(([k, v]) => k !== 'total' && v > 0));
   return { outcomes, errors: done.header.summary.failed, rateLimited: stats.rateLimited, extra: { retries: stats.retries, timeline: p.timeline ? timeline : undefined } };
