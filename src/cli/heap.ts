@@ -3,9 +3,9 @@ import v8 from 'node:v8';
 export const HEAP_DEFAULTS = Object.freeze({
   /**
    * V8's heap growing factor as 1 + percent/100 after each full collection. By default V8 lets the
-   * heap grow up to about 4× its live data when collection is cheap; a run keeps every item live
-   * until its report, so 200,000 identities took peak RSS to ~450 MB. At 1.25× it stays near the
-   * live data (~300 MB) at no measurable CPU cost (bench/RESULTS.md, S4).
+   * heap grow to several times its live data when collection is cheap; a run keeps every item live
+   * until its report, so 200,000 identities peaked at 383–453 MB RSS. At 1.25× the same run peaked
+   * at 314 MB, for more frequent full collections (63 against 55 CPU s in that run; bench S4).
    */
   growingPercent: 25,
 });
