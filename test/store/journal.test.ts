@@ -219,6 +219,19 @@ describe('failures', () => {
     t.done();
   });
 
+  it('a writer thread that cannot open the store rejects the intent with a StoreError naming the file', async () => {
+    const t = setup();
+    // The file goes away before the first journal starts its writer (the open connection keeps working).
+    fs.renameSync(t.file, `${t.file}.moved`);
+    const j = t.store.journal('r1');
+    await expect(j.intent(intentItem(0))).rejects.toSatisfy((e: unknown) => e instanceof StoreError && e.message.includes(t.file));
+    await expect(j.intent(intentItem(1))).rejects.toBeInstanceOf(StoreError); // poisoned: nothing more is sent
+    expect(() => j.close()).toThrow(StoreError);
+    t.peer.close();
+    fs.renameSync(`${t.file}.moved`, t.file);
+    t.store.close();
+  });
+
   it('refuses unknown runs and use after close', async () => {
     const t = setup();
     expect(() => t.store.journal('ghost')).toThrow(/run ghost not found/);
