@@ -37,14 +37,12 @@ const WORKER_SOURCE = `
 'use strict';
 const { workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const { file, sql, busyTimeoutMs, synchronous, port } = workerData;
+const { file, sql, pragmas, port } = workerData;
 const done = new Int32Array(workerData.shared);
 let db = null, tx = null, openError = null;
 try {
   db = new Database(file, { fileMustExist: true });
-  db.pragma('busy_timeout = ' + busyTimeoutMs);
-  db.pragma('synchronous = ' + synchronous);
-  db.pragma('foreign_keys = ON');
+  for (const p of pragmas) db.pragma(p);
   const upsert = db.prepare(sql.upsert), event = db.prepare(sql.event), events = db.prepare(sql.events);
   const lease = db.prepare(sql.lease).pluck();
   tx = db.transaction((b) => {
@@ -85,7 +83,8 @@ export class JournalThread {
   #seq = 0;
   #dead: StoreError | null = null;
 
-  constructor(file: string, sql: JournalSql, opts: { busyTimeoutMs: number; synchronous: string }) {
+  /** `pragmas`: the store's per-connection settings (open.ts connectionPragmas). */
+  constructor(file: string, sql: JournalSql, pragmas: readonly string[]) {
     this.#path = file;
     const { port1, port2 } = new MessageChannel();
     const shared = new SharedArrayBuffer(4);
@@ -93,7 +92,7 @@ export class JournalThread {
     this.#port = port1;
     this.#worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: DRIVER, file, sql, busyTimeoutMs: opts.busyTimeoutMs, synchronous: opts.synchronous, port: port2, shared },
+      workerData: { driver: DRIVER, file, sql, pragmas, port: port2, shared },
       transferList: [port2],
     });
     this.#worker.on('error', (err) => this.#fail(toStoreError(err, file, 'running the journal writer')));

@@ -205,13 +205,12 @@ export class StoreJournal implements RunJournal {
   }
 
   #seal(): void {
-    this.#sealed.push(this.#open);
-    this.#open = new Batch();
+    this.#sealed.push(this.#takeOpen());
   }
 
   #buffered(): void {
     if (this.#failure) {
-      this.#open = new Batch(); // nothing more can be written: don't let the buffer grow
+      this.#takeOpen(); // nothing more can be written: don't let the buffer grow
       return;
     }
     if (this.#open.rows >= this.#opts.maxBuffered) {
@@ -242,8 +241,7 @@ export class StoreJournal implements RunJournal {
   };
 
   #post(): void {
-    const batch = this.#sealed.shift() ?? this.#open;
-    if (batch === this.#open) this.#open = new Batch();
+    const batch = this.#sealed.shift() ?? this.#takeOpen();
     if (this.#failure) return this.#reject([batch, ...this.#sealed.splice(0), this.#takeOpen()]);
     const items = batch.items.filter((p): p is ItemParams => p !== null);
     if (items.length === 0 && batch.events.length === 0) {

@@ -51,8 +51,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
   }
   try {
     if (!existed) fs.chmodSync(abs, STORE_DEFAULTS.fileMode); // -wal/-shm inherit the db file's mode
-    db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? STORE_DEFAULTS.busyTimeoutMs)}`);
-    db.pragma('foreign_keys = ON');
+    for (const p of connectionPragmas(opts)) db.pragma(p); // none of them writes to the file
     // Identify before the first write: journal_mode=WAL would modify a foreign file's header.
     const version = identify(db, abs, !existed);
     if (readonly) {
@@ -63,7 +62,6 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
     }
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new StoreError(`${abs}: cannot switch to WAL mode (got ${String(mode)})`);
-    db.pragma(`synchronous = ${opts.synchronous ?? STORE_DEFAULTS.synchronous}`);
     db.transaction(() => {
       const v = identify(db, abs, !existed); // again, under the write lock: another process may have migrated
       if (v < CURRENT_SCHEMA_VERSION) migrate(db, v, new Date().toISOString());
@@ -73,6 +71,15 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
     db.close();
     throw toStoreError(err, abs, 'opening');
   }
+}
+
+/** The per-connection settings of every connection to a store (the journal's writer thread's too). */
+export function connectionPragmas(opts: OpenOptions): string[] {
+  return [
+    `busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? STORE_DEFAULTS.busyTimeoutMs)}`,
+    'foreign_keys = ON',
+    `synchronous = ${opts.synchronous ?? STORE_DEFAULTS.synchronous}`,
+  ];
 }
 
 /** Cheap checks on the raw bytes, before SQLite sees the file. */

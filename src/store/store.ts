@@ -1,13 +1,12 @@
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Item, RunHeader } from '../engine/types.js';
-import { STORE_DEFAULTS } from './defaults.js';
 import { StoreError, toStoreError } from './errors.js';
 import { Events, type StoredEvent } from './events.js';
 import { JOURNAL_SQL, StoreJournal, type JournalOptions } from './journal.js';
 import { JournalThread } from './journal-thread.js';
 import { Leases, type Lease, type LeaseHolder } from './lease.js';
-import { openDatabase, type OpenOptions } from './open.js';
+import { connectionPragmas, openDatabase, type OpenOptions } from './open.js';
 import { Runs, type LoadedRun, type PageQuery, type RunSummary } from './runs.js';
 import { Users, type LastKnown } from './users.js';
 
@@ -90,10 +89,7 @@ export class RunStore {
     return this.#guard('opening a journal', () => {
       if (this.#db.readonly) throw new StoreError(`${this.path} is open read-only; cannot journal run ${runId}`);
       if (!this.#runs.exists(runId)) throw new StoreError(`run ${runId} not found in ${this.path}`);
-      this.#thread ??= new JournalThread(this.path, JOURNAL_SQL, {
-        busyTimeoutMs: Math.trunc(this.#opts.busyTimeoutMs ?? STORE_DEFAULTS.busyTimeoutMs),
-        synchronous: this.#opts.synchronous ?? STORE_DEFAULTS.synchronous,
-      });
+      this.#thread ??= new JournalThread(this.path, JOURNAL_SQL, connectionPragmas(this.#opts));
       const j: StoreJournal = new StoreJournal(this.#thread, runId, opts, () => this.#journals.delete(j));
       this.#journals.add(j);
       return j;
