@@ -30,6 +30,13 @@ export const STORE_DEFAULTS = Object.freeze({
     /** close() blocks at most this long for the writer thread (which itself waits busyTimeoutMs for a lock). */
     closeTimeoutMs: 60_000,
   }),
+  /**
+   * The journal's writer thread runs this far below the process's CPU priority (Linux nice; 0 =
+   * equal). At full speed the writer is woken thousands of times; at equal priority each wakeup
+   * can preempt the engine's thread, which alone drives the requests. Lower, it commits in the
+   * engine's gaps, and waiting intents make those gaps when needed.
+   */
+  writerNice: 10,
   lease: Object.freeze({ ttlMs: 30_000, heartbeatMs: 10_000 }),
   /** Rows read per query by the streaming iterators (no cursor stays open between pages). */
   iteratePageSize: 1_000,

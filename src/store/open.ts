@@ -13,6 +13,8 @@ export interface OpenOptions {
   /** NORMAL (default: survives process crash) or FULL (also survives power loss; fsync per commit). */
   synchronous?: SynchronousMode;
   busyTimeoutMs?: number;
+  /** How far below this process's CPU priority the journal's writer thread runs (Linux). */
+  writerNice?: number;
 }
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');

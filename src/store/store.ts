@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Item, RunHeader } from '../engine/types.js';
+import { STORE_DEFAULTS } from './defaults.js';
 import { StoreError, toStoreError } from './errors.js';
 import { Events, type StoredEvent } from './events.js';
 import { JOURNAL_SQL, StoreJournal, type JournalOptions } from './journal.js';
@@ -89,7 +90,7 @@ export class RunStore {
     return this.#guard('opening a journal', () => {
       if (this.#db.readonly) throw new StoreError(`${this.path} is open read-only; cannot journal run ${runId}`);
       if (!this.#runs.exists(runId)) throw new StoreError(`run ${runId} not found in ${this.path}`);
-      this.#thread ??= new JournalThread(this.path, JOURNAL_SQL, connectionPragmas(this.#opts));
+      this.#thread ??= new JournalThread(this.path, JOURNAL_SQL, connectionPragmas(this.#opts), this.#opts.writerNice ?? STORE_DEFAULTS.writerNice);
       const j: StoreJournal = new StoreJournal(this.#thread, runId, opts, () => this.#journals.delete(j));
       this.#journals.add(j);
       return j;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
@@ -185,6 +186,27 @@ describe('crash semantics', () => {
     const phases = after.loadRun('r1')!.items.map((i) => i.phase);
     expect(phases).toEqual(['intent', 'intent', 'intent', 'intent', 'intent', 'pending', 'pending', 'pending', 'pending', 'pending']);
     after.close();
+    t.done();
+  });
+});
+
+describe('writer thread', () => {
+  /** Nice values of this process's threads (Linux: each thread has its own). */
+  const threadNices = (): number[] =>
+    fs.readdirSync('/proc/self/task').map((t) => {
+      const stat = fs.readFileSync(`/proc/self/task/${t}/stat`, 'latin1');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+
+  it.skipIf(process.platform !== 'linux')('runs writerNice below the process CPU priority; the engine thread keeps its own', async () => {
+    const base = os.getPriority();
+    const before = threadNices().filter((n) => n === base + 7).length;
+    const t = setup(10, { writerNice: 7 });
+    const j = t.store.journal('r1');
+    await j.intent(intentItem(0)); // the thread has started and committed
+    expect(threadNices().filter((n) => n === base + 7).length).toBe(before + 1);
+    expect(os.getPriority()).toBe(base);
+    j.close();
     t.done();
   });
 });
