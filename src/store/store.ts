@@ -80,8 +80,8 @@ export class RunStore {
     if (first !== null) throw toStoreError(first, this.path, 'closing');
   }
 
-  /** Insert the run and all its items (with their initial state) in one transaction. */
-  createRun(header: RunHeader, items: readonly Item[]): void {
+  /** Insert the run and all its items (with their initial state) in one transaction, taking the items from the iterable as it goes. */
+  createRun(header: RunHeader, items: Iterable<Item>): void {
     this.#guard('creating a run', () => this.#runs.create(header, items));
   }
 
@@ -122,6 +122,11 @@ export class RunStore {
   /** Items in index order, streamed page by page. */
   iterateItems(runId: string): IterableIterator<Item> {
     return this.#guardIter('reading items', this.#runs.iterate(runId));
+  }
+
+  /** The first `limit` items, in index order, whose outcome needs attention (not in OK_OUTCOMES). */
+  attentionItems(runId: string, limit: number): Item[] {
+    return this.#guard('reading items', () => this.#runs.attention(runId, limit));
   }
 
   /** The audit log of a run in write order. */
