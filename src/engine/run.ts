@@ -5,7 +5,6 @@ import type { LifecycleOperation, OperationName, UserStatus } from '../okta/life
 import type { OktaUser } from '../okta/users.js';
 import { overallOutcome, plannedSteps, step, stepsNote, unsentStep } from './composite.js';
 import { decide, decideSteps, reachedTarget } from './decide.js';
-import { normalizeIdentity } from './input/index.js';
 import { sendOperation, type SendContext, type Sent } from './send.js';
 import { EMPTY_PROTECTION, protectionReason, type ProtectionPolicy } from './protect.js';
 import { itemError, Resolver, type Resolution } from './resolve.js';
@@ -103,7 +102,7 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
         (err): Resolution => ({ kind: 'unresolved', outcome: err instanceof OktaApiError && err.status === 404 ? 'not_found' : 'failed', error: itemError(err), requestId: (err as OktaApiError).requestId ?? null, note: null, waitMs: 0 }),
       );
     }
-    return resolver.resolve(item.input, recorder(item), normalizeIdentity(item.input));
+    return resolver.resolve(item.input, recorder(item));
   };
 
   const sending: SendContext = { client: deps.client, governor: deps.governor, resolver, recorder };
