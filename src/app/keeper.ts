@@ -1,7 +1,16 @@
 import os from 'node:os';
+import { settledOf, type ItemSource } from '../engine/source.js';
 import type { Item, RunHeader } from '../engine/types.js';
 import type { Lease, RunStore } from '../store/index.js';
 import type { RunKeeper, RunReader } from './action.js';
+
+/**
+ * A kept run as the engine's source (resume): one streamed pass counts what is settled and the users
+ * it claimed, and the unfinished items are read a page at a time as the engine asks for them.
+ */
+export function storedSource(store: RunStore, runId: string): ItemSource {
+  return { ...settledOf(store.iterateItems(runId)), work: () => store.iterateUnfinished(runId) };
+}
 
 /** A kept run's items read back from the store, a page at a time. */
 export function storeReader(store: RunStore): RunReader {

@@ -24,22 +24,23 @@ export function unsettledCount(source: ItemSource): number {
   return source.total - settled;
 }
 
-/** Per-outcome counts of the settled items, and the users they claimed (a duplicate claims none). */
-export function settledOf(items: Iterable<Item>): { settled: Partial<Record<Outcome, number>>; claimed: Map<string, number> } {
+/** In one pass over a run's items: how many, the settled ones per outcome, and the users they claimed (a duplicate claims none). */
+export function settledOf(items: Iterable<Item>): Omit<ItemSource, 'work'> {
   const settled: Partial<Record<Outcome, number>> = {};
   const claimed = new Map<string, number>();
+  let total = 0;
   for (const item of items) {
+    total++;
     if (!item.outcome) continue;
     settled[item.outcome] = (settled[item.outcome] ?? 0) + 1;
     if (item.userId && item.outcome !== 'duplicate') claimed.set(item.userId, item.index);
   }
-  return { settled, claimed };
+  return { total, settled, claimed };
 }
 
 /** A source over items already in memory (tests, runs without a store, resume): the caller keeps them, and the engine updates them in place. */
 export function arraySource(items: readonly Item[]): ItemSource {
   return {
-    total: items.length,
     ...settledOf(items),
     work: () => items.filter((i) => i.outcome === null)[Symbol.iterator](),
   };

@@ -9,11 +9,15 @@ import { assertNoSecrets } from './secrets.js';
 
 export type RunStatus = 'running' | 'finished' | 'aborted';
 
-export interface LoadedRun {
+/** A run as stored, without its items. */
+export interface RunInfo {
   header: RunHeader;
   status: RunStatus;
   finishedAt: string | null;
   summary: Record<string, number> | null;
+}
+
+export interface LoadedRun extends RunInfo {
   items: Item[];
 }
 
@@ -89,6 +93,7 @@ export class Runs {
       getRun: p(`SELECT ${RUN_SELECT} FROM runs WHERE id = ?`),
       allItems: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? ORDER BY idx`),
       itemsAfter: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? AND idx > ? ORDER BY idx LIMIT ?`),
+      unfinishedAfter: p(`SELECT ${ITEM_SELECT} FROM items INDEXED BY items_by_outcome WHERE run_id = ? AND outcome IS NULL AND idx > ? ORDER BY idx LIMIT ?`),
       latestUnfinished: p(`SELECT id FROM runs WHERE status = 'running' ${NEWEST_FIRST} LIMIT 1`).pluck(),
       list: p(`SELECT ${RUN_SELECT} FROM runs ${NEWEST_FIRST} LIMIT ? OFFSET ?`),
       counts: p(`SELECT run_id, outcome, COUNT(*) AS n FROM items
@@ -133,9 +138,13 @@ export class Runs {
   }
 
   load(runId: string): LoadedRun | null {
+    const info = this.info(runId);
+    return info && { ...info, items: (this.#s.allItems.all(runId) as ItemRow[]).map(rowToItem) };
+  }
+
+  info(runId: string): RunInfo | null {
     const row = this.#s.getRun.get(runId) as RunRow | undefined;
     if (!row) return null;
-    const items = (this.#s.allItems.all(runId) as ItemRow[]).map(rowToItem);
     return {
       header: {
         id: row.id,
@@ -150,7 +159,6 @@ export class Runs {
       status: row.status,
       finishedAt: row.finished_at,
       summary: row.summary_json === null ? null : (JSON.parse(row.summary_json) as Record<string, number>),
-      items,
     };
   }
 
@@ -210,11 +218,15 @@ export class Runs {
     return rows.map(rowToItem);
   }
 
-  /** Streams in pages (keyset on idx): no cursor stays open, so writers on this connection never see it busy. */
-  *iterate(runId: string, pageSize: number = STORE_DEFAULTS.iteratePageSize): IterableIterator<Item> {
+  /**
+   * Streams in pages (keyset on idx): no cursor stays open, so writers on this connection never see it busy.
+   * `unfinished`: only items with no outcome yet (those a resumed run works on).
+   */
+  *iterate(runId: string, pageSize: number = STORE_DEFAULTS.iteratePageSize, unfinished = false): IterableIterator<Item> {
+    const page = unfinished ? this.#s.unfinishedAfter : this.#s.itemsAfter;
     let after = -1;
     for (;;) {
-      const rows = this.#s.itemsAfter.all(runId, after, pageSize) as ItemRow[];
+      const rows = page.all(runId, after, pageSize) as ItemRow[];
       for (const r of rows) yield rowToItem(r);
       if (rows.length < pageSize) return;
       after = rows[rows.length - 1].idx;

@@ -7,7 +7,7 @@ import { JOURNAL_SQL, StoreJournal, type JournalOptions } from './journal.js';
 import { JournalThread } from './journal-thread.js';
 import { Leases, type Lease, type LeaseHolder } from './lease.js';
 import { connectionPragmas, openDatabase, type OpenOptions } from './open.js';
-import { Runs, type LoadedRun, type PageQuery, type RunSummary } from './runs.js';
+import { Runs, type LoadedRun, type PageQuery, type RunInfo, type RunSummary } from './runs.js';
 import { Users, type LastKnown } from './users.js';
 
 /**
@@ -101,6 +101,11 @@ export class RunStore {
     return this.#guard('loading a run', () => this.#runs.load(runId));
   }
 
+  /** The run without its items, or null. */
+  runInfo(runId: string): RunInfo | null {
+    return this.#guard('loading a run', () => this.#runs.info(runId));
+  }
+
   /** Newest run still marked 'running' (in progress, or crashed and resumable). */
   latestUnfinishedRun(): string | null {
     return this.#guard('looking for an unfinished run', () => this.#runs.latestUnfinished());
@@ -122,6 +127,11 @@ export class RunStore {
   /** Items in index order, streamed page by page. */
   iterateItems(runId: string): IterableIterator<Item> {
     return this.#guardIter('reading items', this.#runs.iterate(runId));
+  }
+
+  /** The items with no outcome yet, in index order, streamed page by page (what a resumed run works on). */
+  iterateUnfinished(runId: string): IterableIterator<Item> {
+    return this.#guardIter('reading items', this.#runs.iterate(runId, undefined, true));
   }
 
   /** The first `limit` items, in index order, whose outcome needs attention (not in OK_OUTCOMES). */
