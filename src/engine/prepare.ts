@@ -18,7 +18,7 @@ export interface PreparedRun extends ItemSource {
 }
 
 /** What preparation decided for one identity, kept as a byte per identity. */
-const Verdict = { Work: 0, Invalid: 1, Duplicate: 2, Deferred: 3 } as const;
+const Verdict = Object.freeze({ Work: 0, Invalid: 1, Duplicate: 2, Deferred: 3 } as const);
 type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
 /**

@@ -74,7 +74,7 @@ export interface RunResult {
 export async function executeRun(items: Item[] | ItemSource, partial: Partial<RunSettings> & Pick<RunSettings, 'operation'>, deps: EngineDeps): Promise<RunResult> {
   const settings: RunSettings = { ...RUN_DEFAULTS, ...partial };
   const { operation: op } = settings;
-  const source = Array.isArray(items) ? arraySource(items) : (items as ItemSource);
+  const source = Array.isArray(items) ? arraySource(items) : items;
   const journal = deps.journal ?? NO_JOURNAL;
   const resolver = new Resolver(deps.client, deps.governor);
   const claimed = new Map(source.claimed);
