@@ -33,7 +33,7 @@ export async function oktaAction(p: OktaActionParams): Promise<Tally & { extra: 
     keeper,
     { onGovernorEvent: p.timeline ? (e) => { if (e.type === 'send') timeline.push([Date.now() - started, e.bucket]); } : undefined },
   );
-  if (p.report) await writeReport(path.join(dir, 'report.json'), done.header, done.items);
+  if (p.report) await writeReport(path.join(dir, 'report.json'), done.header, done.items());
   keeper?.close();
   store?.close();
   rmSync(dir, { recursive: true, force: true });

@@ -6,9 +6,10 @@ import { OktaApiError, UsageError } from '../okta/errors.js';
 import { getOperation, queryFor, type OperationName } from '../okta/lifecycle.js';
 import type { OrgUrl } from '../okta/org-url.js';
 import type { OktaUser } from '../okta/users.js';
-import { prepareItems } from '../engine/prepare.js';
-import { summarize, type ReportHeader } from '../engine/report.js';
+import { prepareRun, type PreparedRun } from '../engine/prepare.js';
+import { needsAttention, summaryOf, type ReportHeader } from '../engine/report.js';
 import { executeRun, type EngineDeps, type Progress, type RunResult } from '../engine/run.js';
+import type { ItemSource } from '../engine/source.js';
 import type { Item, RunHeader, RunJournal } from '../engine/types.js';
 import type { ProtectionPolicy } from '../engine/protect.js';
 import { loadProtection, type ProtectionSources } from './protection.js';
@@ -50,12 +51,26 @@ export interface Connection {
   governor?: Partial<GovernorOptions>;
 }
 
+/** Reads a kept run's items back, in index order (the store does, a page at a time). */
+export interface RunReader {
+  items(runId: string): Iterable<Item>;
+  /** The first `limit` items whose outcome needs attention (not in OK_OUTCOMES). */
+  attention(runId: string, limit: number): Item[];
+}
+
 /** Where a run is kept; the store implements it, and a run without a store keeps nothing. */
 export interface RunKeeper {
-  create(header: RunHeader, items: Item[]): void;
+  /** The run and every item, settled or not, taken from the iterable as they are kept. */
+  create(header: RunHeader, items: Iterable<Item>): void;
   journal(runId: string): RunJournal & { close(): Promise<void> | void };
   /** An interrupted run is not finished: it stays resumable. */
   finish(runId: string, fin: { finishedAt: string; status: 'finished' | 'aborted'; summary: Record<string, number> }): void;
+  /**
+   * A keeper that can read its items back lets a new run make each item only when the engine needs
+   * it and forget it once journaled; the run's items are then read from here after it ends.
+   * Without one, a run keeps all its items in memory.
+   */
+  reader?: RunReader;
 }
 
 export interface RunCallbacks {
@@ -68,8 +83,19 @@ export interface RunCallbacks {
 
 export interface CompletedRun {
   header: ReportHeader & { runId: string };
-  items: Item[];
+  /** Every item in index order: from memory, or streamed from the keeper's reader when the run did not keep them. */
+  items(): Iterable<Item>;
+  /** The first `limit` items, in index order, whose outcome needs attention (not in OK_OUTCOMES). */
+  attention(limit: number): Item[];
   result: RunResult;
+}
+
+/** Where a run's items are read once it ends: the array the caller holds, else the keeper's reader. */
+function itemsOf(runId: string, items: Item[] | ItemSource, keeper: RunKeeper | null): Pick<CompletedRun, 'items' | 'attention'> {
+  if (Array.isArray(items)) return { items: () => items, attention: (limit) => items.filter(needsAttention).slice(0, limit) };
+  const reader = keeper?.reader;
+  if (!reader) throw new Error('a run that does not keep its items needs a keeper that reads them back');
+  return { items: () => reader.items(runId), attention: (limit) => reader.attention(runId, limit) };
 }
 
 export function validateSettings(s: ActionSettings): void {
@@ -136,9 +162,13 @@ export async function openSession(conn: Connection, settings: ActionSettings, cb
   }
 }
 
-/** Run the engine over prepared items for one org: the shared core of start, resume and continue. */
-export async function execute(conn: Connection, settings: ActionSettings, header: RunHeader, items: Item[], keeper: RunKeeper | null, cb: RunCallbacks = {}, opened?: Session): Promise<CompletedRun> {
+/**
+ * Run the engine over prepared items for one org: the shared core of start, resume and continue.
+ * Given an array, the items are updated in place and kept; given a source, the keeper must read them back.
+ */
+export async function execute(conn: Connection, settings: ActionSettings, header: RunHeader, items: Item[] | ItemSource, keeper: RunKeeper | null, cb: RunCallbacks = {}, opened?: Session): Promise<CompletedRun> {
   const op = getOperation(settings.action)!;
+  const read = itemsOf(header.id, items, keeper);
   const session = opened ?? (await openSession(conn, settings, cb));
   const journal = keeper?.journal(header.id);
   try {
@@ -153,7 +183,7 @@ export async function execute(conn: Connection, settings: ActionSettings, header
       precondition: cb.expected ? expectStatus(cb.expected, settings.undoOf ?? 'the earlier run') : null,
     }, deps);
     const finishedAt = new Date().toISOString();
-    const summary = summarize(items);
+    const summary = summaryOf(result.total, result.counts);
     const status = result.aborted ? 'aborted' : result.interrupted ? 'interrupted' : 'finished';
     // Everything is written before the run is marked finished (and its lease given up).
     await journal?.close();
@@ -161,7 +191,7 @@ export async function execute(conn: Connection, settings: ActionSettings, header
     const stats = session.governor.stats();
     return {
       header: { runId: header.id, action: header.action, org: header.org, dryRun: header.dryRun, startedAt: header.startedAt, finishedAt, status, summary, stats: { rateLimited: stats.rateLimited, concurrencyLimited: stats.concurrencyLimited, retries: stats.retries, waitMs: Math.round(stats.waitMs), requests: stats.requests } },
-      items,
+      ...read,
       result,
     };
   } finally {
@@ -173,7 +203,9 @@ export async function execute(conn: Connection, settings: ActionSettings, header
 /** Start a new run over a data collection. */
 export async function startRun(conn: Connection, settings: ActionSettings, identities: readonly string[], keeper: RunKeeper | null, cb: RunCallbacks & { actor?: string | null; parentRunId?: string | null } = {}): Promise<CompletedRun> {
   validateSettings(settings);
-  const items = prepareItems(identities, { objectsPerRun: settings.objectsPerRun });
+  const prepared = prepareRun(identities, { objectsPerRun: settings.objectsPerRun });
+  // With a keeper that reads them back, items are made as the engine goes and forgotten once kept.
+  const items: Item[] | PreparedRun = keeper?.reader ? prepared : [...prepared.all()];
   const header: RunHeader = {
     id: randomUUID(),
     action: settings.action,
@@ -187,7 +219,7 @@ export async function startRun(conn: Connection, settings: ActionSettings, ident
   // Credentials and protection first: a refused token creates no run.
   const session = await openSession(conn, settings, cb);
   try {
-    keeper?.create(header, items);
+    keeper?.create(header, Array.isArray(items) ? items : items.all());
   } catch (err) {
     await session.close();
     throw err;

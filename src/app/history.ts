@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { UsageError } from '../okta/errors.js';
 import { getOperation, type OperationName } from '../okta/lifecycle.js';
 import type { Item, RunHeader } from '../engine/types.js';
-import type { LoadedRun, RunStore } from '../store/index.js';
+import type { LoadedRun, RunInfo, RunStore } from '../store/index.js';
 import { ACTION_DEFAULTS, type ActionSettings } from './action.js';
 
 const storedOptions = z.object({
@@ -29,11 +29,12 @@ export function loadRunOrThrow(store: RunStore, runId: string): LoadedRun {
   return run;
 }
 
-/** Pick the run to resume: the one named, or the latest unfinished. */
-export function runToResume(store: RunStore, runId: string | undefined): LoadedRun {
+/** Pick the run to resume: the one named, or the latest unfinished (without its items: the engine streams them). */
+export function runToResume(store: RunStore, runId: string | undefined): RunInfo {
   const id = runId ?? store.latestUnfinishedRun();
   if (!id) throw new UsageError(`No unfinished run in ${store.path}.`);
-  const run = loadRunOrThrow(store, id);
+  const run = store.runInfo(id);
+  if (!run) throw new UsageError(`No run ${id} in ${store.path}: see okta-action runs.`);
   if (run.status !== 'running') throw new UsageError(`Run ${id} is already ${run.status}; nothing to resume.`);
   return run;
 }

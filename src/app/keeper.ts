@@ -1,7 +1,21 @@
 import os from 'node:os';
+import { settledOf, type ItemSource } from '../engine/source.js';
 import type { Item, RunHeader } from '../engine/types.js';
 import type { Lease, RunStore } from '../store/index.js';
-import type { RunKeeper } from './action.js';
+import type { RunKeeper, RunReader } from './action.js';
+
+/**
+ * A kept run as the engine's source (resume): one streamed pass counts what is settled and the users
+ * it claimed, and the unfinished items are read a page at a time as the engine asks for them.
+ */
+export function storedSource(store: RunStore, runId: string): ItemSource {
+  return { ...settledOf(store.iterateItems(runId)), work: () => store.iterateUnfinished(runId) };
+}
+
+/** A kept run's items read back from the store, a page at a time. */
+export function storeReader(store: RunStore): RunReader {
+  return { items: (runId) => store.iterateItems(runId), attention: (runId, limit) => store.attentionItems(runId, limit) };
+}
 
 /**
  * The run store as the engine's keeper. The run's lease is taken when the run is created (or
@@ -18,7 +32,7 @@ export function storeKeeper(store: RunStore): RunKeeper & { close(): void } {
     return lease;
   };
   return {
-    create(header: RunHeader, items: Item[]) {
+    create(header: RunHeader, items: Iterable<Item>) {
       store.createRun(header, items);
       take(header.id);
     },
@@ -33,6 +47,7 @@ export function storeKeeper(store: RunStore): RunKeeper & { close(): void } {
       leases.get(runId)?.release();
       leases.delete(runId);
     },
+    reader: storeReader(store),
     close() {
       for (const l of leases.values()) l.release();
       leases.clear();

@@ -36,7 +36,7 @@ export function registerDemo(program: Command): void {
         process.stderr.write(`Demo org ${sim.url}: data collection "Locked-out users" with ${identities.length} identities; running Unlock User…\n`);
         const auth = new SswsAuth(sim.token);
         const done = await startRun({ org: parseOrgUrl(sim.url), auth }, { ...ACTION_DEFAULTS, action: 'unlock' }, identities, null);
-        const rows = done.items.map((i) => reportItem(i));
+        const rows = [...done.items()].map((i) => reportItem(i));
         const table = rows.map((r) => `${String(r.input).padEnd(34)} ${String(r.statusBefore ?? '-').padEnd(12)} → ${String(r.statusAfter ?? '-').padEnd(12)} ${r.outcome}`);
         process.stdout.write(`${'identity'.padEnd(34)} ${'before'.padEnd(12)}   ${'after'.padEnd(12)} outcome\n${table.join('\n')}\n`);
         const stillLocked = sim.users().filter((u) => u.status === 'LOCKED_OUT').length;

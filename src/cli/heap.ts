@@ -3,9 +3,10 @@ import v8 from 'node:v8';
 export const HEAP_DEFAULTS = Object.freeze({
   /**
    * V8's heap growing factor as 1 + percent/100 after each full collection. By default V8 lets the
-   * heap grow to several times its live data when collection is cheap; a run keeps every item live
-   * until its report, so 200,000 identities peaked at 383–453 MB RSS. At 1.25× the same run peaked
-   * at 314 MB, for more frequent full collections (63 against 55 CPU s in that run; bench S4).
+   * heap grow to several times its live data when collection is cheap: a run over 200,000 identities,
+   * which streams its items and holds about 40 MB live, peaked at 304 MB RSS; at 1.25× it peaked at
+   * 216 MB, for no measurable CPU (78 against 83 CPU s in that bench run; bench S4). Before runs
+   * streamed their items, the same run peaked at 383–453 MB by default and 314 MB at 1.25×.
    */
   growingPercent: 25,
 });

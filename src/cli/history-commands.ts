@@ -3,7 +3,9 @@ import { auditJsonl } from '../app/audit.js';
 import { execute, startRun } from '../app/action.js';
 import { closeAuth, resolveAuthFromFlags, verifyCredentials, type AuthFlags, type AuthPurpose } from '../app/credentials.js';
 import { expectedStatuses, loadRunOrThrow, planUndo, runToResume, settingsOf } from '../app/history.js';
+import { storedSource } from '../app/keeper.js';
 import { summarize, writeReport } from '../engine/report.js';
+import { unsettledCount } from '../engine/source.js';
 import { UsageError } from '../okta/errors.js';
 import { getOperation } from '../okta/lifecycle.js';
 import type { AuthProvider } from '../okta/auth.js';
@@ -39,10 +41,10 @@ export function registerHistory(program: Command): void {
         const a = (auth = resolveAuthFromFlags(flags, process.env, orgOf(run.header.org), purpose, needs));
         await verifyCredentials(a, purpose, needs);
         const expected = settings.undoOf ? expectedStatuses(opened.store, settings.undoOf) : undefined;
-        const left = run.items.filter((i) => !i.outcome).length;
-        process.stderr.write(`Resuming run ${run.header.id} (${run.header.action} on ${run.header.org}): ${left} of ${run.items.length} identities left.\n`);
-        process.exitCode = await withRunSignals(run.items.length, (cb) =>
-          execute({ org: orgOf(run.header.org), auth: a }, settings, run.header, run.items, opened.keeper, { ...cb, expected }).then((done) => finishCommand(done, flags.report, a.secrets())),
+        const source = storedSource(opened.store, run.header.id);
+        process.stderr.write(`Resuming run ${run.header.id} (${run.header.action} on ${run.header.org}): ${unsettledCount(source)} of ${source.total} identities left.\n`);
+        process.exitCode = await withRunSignals(source.total, (cb) =>
+          execute({ org: orgOf(run.header.org), auth: a }, settings, run.header, source, opened.keeper, { ...cb, expected }).then((done) => finishCommand(done, flags.report, a.secrets())),
         );
       } finally {
         opened.close();

@@ -5,7 +5,6 @@ import { deferredInputs, loadRunOrThrow } from '../app/history.js';
 import { closeAuth, resolveAuthFromFlags, resolveOrg, verifyCredentials, type AuthFlags, type AuthNeeds, type AuthPurpose } from '../app/credentials.js';
 import { readDataCollectionFile, type InputFormat } from '../engine/input/index.js';
 import { exitCodeFor, formatSummary, reportItem, writeReport } from '../engine/report.js';
-import { OK_OUTCOMES } from '../engine/types.js';
 import { UsageError } from '../okta/errors.js';
 import { OPERATION_NAMES, getOperation, type OperationName } from '../okta/lifecycle.js';
 import { addAuthOptions } from './auth-options.js';
@@ -71,12 +70,11 @@ export async function readProtectFile(path: string | undefined): Promise<string[
 
 /** Print the outcome of a run on stderr and write the report; returns the exit code. */
 export async function finishCommand(done: CompletedRun, reportPath: string | undefined, secrets: readonly string[]): Promise<number> {
-  if (reportPath) await writeReport(reportPath, done.header, done.items);
+  if (reportPath) await writeReport(reportPath, done.header, done.items());
   const lines = [formatSummary(done.header)];
   const stats = done.header.stats as { rateLimited?: number; retries?: number; waitMs?: number } | undefined;
   if (stats) lines.push(`  (${stats.rateLimited ?? 0} rate-limited answers, ${stats.retries ?? 0} retries, ${((stats.waitMs ?? 0) / 1000).toFixed(1)} s waiting on limits)`);
-  const attention = done.items.filter((i) => i.outcome && !OK_OUTCOMES.has(i.outcome)).slice(0, 20);
-  for (const i of attention) {
+  for (const i of done.attention(20)) {
     const r = reportItem(i);
     lines.push(`  ! ${JSON.stringify(i.input)} → ${r.outcome}${i.error ? `: ${i.error.errorSummary}` : i.note ? `: ${i.note}` : ''}`);
   }

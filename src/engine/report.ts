@@ -30,6 +30,16 @@ export function summarize(items: Iterable<Pick<Item, 'outcome'>>): Summary {
   return summary;
 }
 
+/** The summary of a run from its number of items and its items per outcome (the rest are pending). */
+export function summaryOf(total: number, counts: Readonly<Partial<Record<Outcome, number>>>): Summary {
+  const summary = Object.fromEntries(OUTCOMES.map((o) => [o, counts[o] ?? 0])) as Summary;
+  summary.total = total;
+  return summary;
+}
+
+/** An item whose outcome a person should look at (one that makes the exit code 1). */
+export const needsAttention = (item: Pick<Item, 'outcome'>): boolean => item.outcome !== null && !OK_OUTCOMES.has(item.outcome);
+
 /** 0 when every item ended well, 1 otherwise (2 is for errors found before any request). */
 export function exitCodeFor(summary: Summary): 0 | 1 {
   const ended = OUTCOMES.filter((o) => OK_OUTCOMES.has(o)).reduce((n, o) => n + summary[o], 0);

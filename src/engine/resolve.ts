@@ -9,9 +9,6 @@ export type Resolution =
   | { kind: 'user'; user: OktaUser; requestId: string | null; waitMs: number; via: 'get' | 'email' }
   | { kind: 'unresolved'; outcome: Extract<Outcome, 'not_found' | 'ambiguous' | 'failed'>; error: ItemError | null; requestId: string | null; note: string | null; waitMs: number };
 
-/** Lookups kept per run (most recent first out); a few MB at most. */
-export const RESOLVER_CACHE_SIZE = 10_000;
-
 export const looksLikeEmail = (v: string): boolean => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v);
 
 export function itemError(err: unknown): ItemError {
@@ -25,30 +22,24 @@ type Record_ = (event: Omit<RequestEvent, 'at' | 'itemIndex'>) => void;
 
 /**
  * Finds the Okta user behind one identity: GET by id, login or shortname (id and status in one
- * call); for an email that is not a login, a search on profile.email. Lookups are cached per run.
+ * call); for an email that is not a login, a search on profile.email. Nothing is cached: a run's
+ * identities are de-duplicated before resolution (prepare.ts), so no lookup is ever asked twice,
+ * and a cache would only keep thousands of users alive for nothing.
  */
 export class Resolver {
   readonly #client: OktaClient;
   readonly #governor: Governor;
-  readonly #cache = new Map<string, Promise<Resolution>>();
 
   constructor(client: OktaClient, governor: Governor) {
     this.#client = client;
     this.#governor = governor;
   }
 
-  resolve(value: string, record: Record_, cacheKey = value): Promise<Resolution> {
-    let hit = this.#cache.get(cacheKey);
-    if (!hit) {
-      hit = this.#resolve(value, record);
-      this.#cache.set(cacheKey, hit);
-      // Bounded: identities are de-duplicated before resolution, so old entries are rarely asked again.
-      if (this.#cache.size > RESOLVER_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value as string);
-    }
-    return hit;
+  resolve(value: string, record: Record_): Promise<Resolution> {
+    return this.#resolve(value, record);
   }
 
-  /** A fresh read of one user by id, bypassing the cache (before any re-send, and on resume). */
+  /** A fresh read of one user by id (before any re-send, and on resume). */
   async fetch(userId: string, record: Record_): Promise<{ user: OktaUser; response: OktaResponse<unknown>; waitMs: number }> {
     const started = Date.now();
     const result = await this.#governor.run('read', (ctx) => getUser(this.#client, userId, ctx));

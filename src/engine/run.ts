@@ -5,11 +5,11 @@ import type { LifecycleOperation, OperationName, UserStatus } from '../okta/life
 import type { OktaUser } from '../okta/users.js';
 import { overallOutcome, plannedSteps, step, stepsNote, unsentStep } from './composite.js';
 import { decide, decideSteps, reachedTarget } from './decide.js';
-import { normalizeIdentity } from './input/index.js';
 import { sendOperation, type SendContext, type Sent } from './send.js';
 import { EMPTY_PROTECTION, protectionReason, type ProtectionPolicy } from './protect.js';
 import { itemError, Resolver, type Resolution } from './resolve.js';
 import { InFlight } from './in-flight.js';
+import { arraySource, unsettledCount, type ItemSource } from './source.js';
 import { NO_JOURNAL, type Item, type ItemError, type ItemStep, type Outcome, type RequestEvent, type RunJournal } from './types.js';
 
 export interface RunSettings {
@@ -52,7 +52,10 @@ export interface EngineDeps {
 }
 
 export interface RunResult {
-  items: Item[];
+  /** Items of the run (settled before it or not). */
+  total: number;
+  /** Items per outcome at the end, those settled before the run included; the rest stayed pending. */
+  counts: Partial<Record<Outcome, number>>;
   /** Set when a blast-radius limit stopped the run before any change. */
   aborted: { reason: string; wouldChange: number } | null;
   /** True when the signal stopped the run early; unfinished items stay pending for resume. */
@@ -63,22 +66,22 @@ export interface RunResult {
  * The action engine: a streaming pipeline per identity — resolve, decide, and for `change` send the
  * lifecycle operation to the user's Okta id — with reads running ahead of writes, every decision
  * made in input order, and every step told to the journal (intent durable before any send).
+ *
+ * Items come from an ItemSource one at a time, as far ahead as the reads go; once an item's outcome
+ * is told to the journal the engine keeps no reference to it (a two-phase `maxChanges` run keeps its
+ * planned items until it sends). Given an array, the engine updates those items in place.
  */
-export async function executeRun(items: Item[], partial: Partial<RunSettings> & Pick<RunSettings, 'operation'>, deps: EngineDeps): Promise<RunResult> {
+export async function executeRun(items: Item[] | ItemSource, partial: Partial<RunSettings> & Pick<RunSettings, 'operation'>, deps: EngineDeps): Promise<RunResult> {
   const settings: RunSettings = { ...RUN_DEFAULTS, ...partial };
   const { operation: op } = settings;
+  const source = Array.isArray(items) ? arraySource(items) : items;
   const journal = deps.journal ?? NO_JOURNAL;
   const resolver = new Resolver(deps.client, deps.governor);
-  const claimed = new Map<string, number>();
-  const counts: Partial<Record<Outcome, number>> = {};
-  let done = 0;
-  for (const item of items) {
-    if (item.outcome) {
-      counts[item.outcome] = (counts[item.outcome] ?? 0) + 1;
-      done++;
-      if (item.userId && item.outcome !== 'duplicate') claimed.set(item.userId, item.index);
-    }
-  }
+  const claimed = new Map(source.claimed);
+  const counts: Partial<Record<Outcome, number>> = { ...source.settled };
+  const total = source.total;
+  const workCount = unsettledCount(source);
+  let done = total - workCount;
 
   const recorder = (item: Item | null) => (e: Omit<RequestEvent, 'at' | 'itemIndex'>) =>
     journal.event({ ...e, at: new Date().toISOString(), itemIndex: item ? item.index : null });
@@ -88,7 +91,7 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
     counts[outcome] = (counts[outcome] ?? 0) + 1;
     done++;
     journal.outcome(item);
-    deps.onProgress?.({ done, total: items.length, counts: { ...counts }, item });
+    deps.onProgress?.({ done, total, counts: { ...counts }, item });
   };
 
   const resolveStep = (item: Item): Promise<Resolution> => {
@@ -99,7 +102,7 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
         (err): Resolution => ({ kind: 'unresolved', outcome: err instanceof OktaApiError && err.status === 404 ? 'not_found' : 'failed', error: itemError(err), requestId: (err as OktaApiError).requestId ?? null, note: null, waitMs: 0 }),
       );
     }
-    return resolver.resolve(item.input, recorder(item), normalizeIdentity(item.input));
+    return resolver.resolve(item.input, recorder(item));
   };
 
   const sending: SendContext = { client: deps.client, governor: deps.governor, resolver, recorder };
@@ -155,32 +158,35 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
 
   const write = (item: Item, user: OktaUser, resumed = false): Promise<void> => (op.steps ? writeSteps(item, user, resumed) : writeOne(item, user));
 
-  const work = items.filter((i) => i.outcome === null);
+  const work = source.work();
   const twoPhase = settings.maxChanges !== null && !settings.dryRun;
   const planned: { item: Item; user: OktaUser; resumed: boolean }[] = [];
   const writes = new InFlight();
-  const resolutions = new Map<number, Promise<Resolution>>();
+  /** Items read ahead of the decision cursor, by position in the work, with their resolutions. */
+  const ahead = new Map<number, { item: Item; resolution: Promise<Resolution> }>();
   let readCursor = 0;
   let interrupted = false;
 
   // Each undecided item may still need this many writes (a composite sends one per step).
   const writesPerItem = op.steps?.length ?? 1;
-  for (let i = 0; i < work.length; i++) {
+  for (let i = 0; i < workCount; i++) {
     // What is not submitted yet: the governor sends at once what fits in a window's budget.
     // Items after this one; this one's write, if any, is counted by the governor once it is queued.
-    if (!twoPhase && !settings.dryRun) deps.governor.expectDemand('write', (work.length - i - 1) * writesPerItem);
+    if (!twoPhase && !settings.dryRun) deps.governor.expectDemand('write', (workCount - i - 1) * writesPerItem);
     if (deps.signal?.aborted) {
       interrupted = true;
       break;
     }
-    while (readCursor < work.length && readCursor <= i + settings.lookahead) {
-      resolutions.set(readCursor, resolveStep(work[readCursor] as Item));
+    while (readCursor < workCount && readCursor <= i + settings.lookahead) {
+      const next = work.next();
+      if (next.done) throw new Error(`the item source ended after ${readCursor} of ${workCount} unsettled items`);
+      ahead.set(readCursor, { item: next.value, resolution: resolveStep(next.value) });
       readCursor++;
     }
-    deps.governor.expectDemand('read', work.length - readCursor);
-    const item = work[i] as Item;
-    const r = (await resolutions.get(i)) as Resolution;
-    resolutions.delete(i);
+    deps.governor.expectDemand('read', workCount - readCursor);
+    const { item, resolution } = ahead.get(i) as { item: Item; resolution: Promise<Resolution> };
+    ahead.delete(i);
+    const r = await resolution;
     item.waitMs += r.waitMs;
     if (r.kind === 'unresolved') {
       finish(item, r.outcome, { error: r.error, requestId: r.requestId, note: r.note });
@@ -242,7 +248,8 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
     await writes.room(settings.lookahead);
   }
   // Let reads already started settle, so nothing is left dangling.
-  await Promise.allSettled(resolutions.values());
+  await Promise.allSettled([...ahead.values()].map((a) => a.resolution));
+  ahead.clear();
 
   let aborted: RunResult['aborted'] = null;
   if (twoPhase && !interrupted) {
@@ -265,5 +272,5 @@ export async function executeRun(items: Item[], partial: Partial<RunSettings> & 
   deps.governor.drain();
   await writes.settled();
   await journal.flush();
-  return { items, aborted, interrupted };
+  return { total, counts, aborted, interrupted };
 }

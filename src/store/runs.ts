@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { z } from 'zod';
-import type { Item, Outcome, RunHeader } from '../engine/types.js';
+import { OK_OUTCOMES, type Item, type Outcome, type RunHeader } from '../engine/types.js';
 import { OPERATION_NAMES, type OperationName } from '../okta/lifecycle.js';
 import { STORE_DEFAULTS } from './defaults.js';
 import { StoreError } from './errors.js';
@@ -9,11 +9,15 @@ import { assertNoSecrets } from './secrets.js';
 
 export type RunStatus = 'running' | 'finished' | 'aborted';
 
-export interface LoadedRun {
+/** A run as stored, without its items. */
+export interface RunInfo {
   header: RunHeader;
   status: RunStatus;
   finishedAt: string | null;
   summary: Record<string, number> | null;
+}
+
+export interface LoadedRun extends RunInfo {
   items: Item[];
 }
 
@@ -67,6 +71,10 @@ const HeaderSchema = z.object({
 });
 
 const RUN_SELECT = 'id, action, org, dry_run, options_json, actor, started_at, finished_at, status, summary_json, parent_run_id';
+/** Items inserted per statement when a run is created. */
+const INSERT_CHUNK = 50;
+const ITEM_PARAMS = ITEM_COLUMNS.split(',').length;
+const ITEM_ROW = `(${Array(ITEM_PARAMS).fill('?').join(', ')})`;
 const NEWEST_FIRST = 'ORDER BY started_at DESC, rowid DESC';
 
 /** Run and item reads/writes; statements are prepared once per store. */
@@ -80,10 +88,12 @@ export class Runs {
     this.#s = {
       exists: p('SELECT 1 FROM runs WHERE id = ?').pluck(),
       insertRun: p(`INSERT INTO runs (${RUN_SELECT}) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 'running', NULL, ?)`),
-      insertItem: p(`INSERT INTO items (${ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertItem: p(`INSERT INTO items (${ITEM_COLUMNS}) VALUES ${ITEM_ROW}`),
+      insertItems: p(`INSERT INTO items (${ITEM_COLUMNS}) VALUES ${Array(INSERT_CHUNK).fill(ITEM_ROW).join(', ')}`),
       getRun: p(`SELECT ${RUN_SELECT} FROM runs WHERE id = ?`),
       allItems: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? ORDER BY idx`),
       itemsAfter: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? AND idx > ? ORDER BY idx LIMIT ?`),
+      unfinishedAfter: p(`SELECT ${ITEM_SELECT} FROM items INDEXED BY items_by_outcome WHERE run_id = ? AND outcome IS NULL AND idx > ? ORDER BY idx LIMIT ?`),
       latestUnfinished: p(`SELECT id FROM runs WHERE status = 'running' ${NEWEST_FIRST} LIMIT 1`).pluck(),
       list: p(`SELECT ${RUN_SELECT} FROM runs ${NEWEST_FIRST} LIMIT ? OFFSET ?`),
       counts: p(`SELECT run_id, outcome, COUNT(*) AS n FROM items
@@ -92,6 +102,8 @@ export class Runs {
       countAll: p('SELECT COUNT(*) FROM items WHERE run_id = ?').pluck(),
       countBy: p('SELECT COUNT(*) FROM items WHERE run_id = ? AND outcome IS ?').pluck(),
       pageAll: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? ORDER BY idx LIMIT ? OFFSET ?`),
+      attention: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? AND outcome IS NOT NULL
+                    AND outcome NOT IN (SELECT value FROM json_each(?)) ORDER BY idx LIMIT ?`),
       pageBy: p(`SELECT ${ITEM_SELECT} FROM items INDEXED BY items_by_outcome WHERE run_id = ? AND outcome IS ? ORDER BY idx LIMIT ? OFFSET ?`),
     };
   }
@@ -100,7 +112,8 @@ export class Runs {
     return this.#s.exists.get(runId) !== undefined;
   }
 
-  create(header: RunHeader, items: readonly Item[]): void {
+  /** The run and all its items in one transaction; the items are taken from the iterable as they are inserted, a chunk at a time. */
+  create(header: RunHeader, items: Iterable<Item>): void {
     const parsed = HeaderSchema.safeParse(header);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -113,14 +126,25 @@ export class Runs {
       if (this.exists(h.id)) throw new StoreError(`run ${h.id} already exists`);
       if (h.parentRunId && !this.exists(h.parentRunId)) throw new StoreError(`parent run ${h.parentRunId} not found`);
       this.#s.insertRun.run(h.id, h.action, h.org, h.dryRun ? 1 : 0, JSON.stringify(h.options), h.actor ?? null, h.startedAt, h.parentRunId ?? null);
-      for (const item of items) this.#s.insertItem.run(...itemParams(h.id, item, item.phase, at));
+      let chunk: unknown[] = [];
+      for (const item of items) {
+        chunk.push(...itemParams(h.id, item, item.phase, at));
+        if (chunk.length < INSERT_CHUNK * ITEM_PARAMS) continue;
+        this.#s.insertItems.run(chunk);
+        chunk = [];
+      }
+      for (let i = 0; i < chunk.length; i += ITEM_PARAMS) this.#s.insertItem.run(chunk.slice(i, i + ITEM_PARAMS));
     }).immediate();
   }
 
   load(runId: string): LoadedRun | null {
+    const info = this.info(runId);
+    return info && { ...info, items: (this.#s.allItems.all(runId) as ItemRow[]).map(rowToItem) };
+  }
+
+  info(runId: string): RunInfo | null {
     const row = this.#s.getRun.get(runId) as RunRow | undefined;
     if (!row) return null;
-    const items = (this.#s.allItems.all(runId) as ItemRow[]).map(rowToItem);
     return {
       header: {
         id: row.id,
@@ -135,7 +159,6 @@ export class Runs {
       status: row.status,
       finishedAt: row.finished_at,
       summary: row.summary_json === null ? null : (JSON.parse(row.summary_json) as Record<string, number>),
-      items,
     };
   }
 
@@ -189,11 +212,21 @@ export class Runs {
     return { total, items: rows.map(rowToItem) };
   }
 
-  /** Streams in pages (keyset on idx): no cursor stays open, so writers on this connection never see it busy. */
-  *iterate(runId: string, pageSize: number = STORE_DEFAULTS.iteratePageSize): IterableIterator<Item> {
+  /** The first `limit` items, in index order, whose outcome needs attention (one not in OK_OUTCOMES). */
+  attention(runId: string, limit: number): Item[] {
+    const rows = this.#s.attention.all(runId, JSON.stringify([...OK_OUTCOMES]), clampInt(limit, 0, 10_000)) as ItemRow[];
+    return rows.map(rowToItem);
+  }
+
+  /**
+   * Streams in pages (keyset on idx): no cursor stays open, so writers on this connection never see it busy.
+   * `unfinished`: only items with no outcome yet (those a resumed run works on).
+   */
+  *iterate(runId: string, pageSize: number = STORE_DEFAULTS.iteratePageSize, unfinished = false): IterableIterator<Item> {
+    const page = unfinished ? this.#s.unfinishedAfter : this.#s.itemsAfter;
     let after = -1;
     for (;;) {
-      const rows = this.#s.itemsAfter.all(runId, after, pageSize) as ItemRow[];
+      const rows = page.all(runId, after, pageSize) as ItemRow[];
       for (const r of rows) yield rowToItem(r);
       if (rows.length < pageSize) return;
       after = rows[rows.length - 1].idx;

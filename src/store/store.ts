@@ -8,7 +8,7 @@ import { JOURNAL_SQL, StoreJournal, type JournalOptions } from './journal.js';
 import { JournalThread } from './journal-thread.js';
 import { Leases, type Lease, type LeaseHolder } from './lease.js';
 import { connectionPragmas, openDatabase, type OpenOptions } from './open.js';
-import { Runs, type LoadedRun, type PageQuery, type RunSummary } from './runs.js';
+import { Runs, type LoadedRun, type PageQuery, type RunInfo, type RunSummary } from './runs.js';
 import { Users, type LastKnown } from './users.js';
 
 /**
@@ -81,8 +81,8 @@ export class RunStore {
     if (first !== null) throw toStoreError(first, this.path, 'closing');
   }
 
-  /** Insert the run and all its items (with their initial state) in one transaction. */
-  createRun(header: RunHeader, items: readonly Item[]): void {
+  /** Insert the run and all its items (with their initial state) in one transaction, taking the items from the iterable as it goes. */
+  createRun(header: RunHeader, items: Iterable<Item>): void {
     this.#guard('creating a run', () => this.#runs.create(header, items));
   }
 
@@ -100,6 +100,11 @@ export class RunStore {
   /** The run with its items in index order, or null. */
   loadRun(runId: string): LoadedRun | null {
     return this.#guard('loading a run', () => this.#runs.load(runId));
+  }
+
+  /** The run without its items, or null. */
+  runInfo(runId: string): RunInfo | null {
+    return this.#guard('loading a run', () => this.#runs.info(runId));
   }
 
   /** Newest run still marked 'running' (in progress, or crashed and resumable). */
@@ -123,6 +128,16 @@ export class RunStore {
   /** Items in index order, streamed page by page. */
   iterateItems(runId: string): IterableIterator<Item> {
     return this.#guardIter('reading items', this.#runs.iterate(runId));
+  }
+
+  /** The items with no outcome yet, in index order, streamed page by page (what a resumed run works on). */
+  iterateUnfinished(runId: string): IterableIterator<Item> {
+    return this.#guardIter('reading items', this.#runs.iterate(runId, undefined, true));
+  }
+
+  /** The first `limit` items, in index order, whose outcome needs attention (not in OK_OUTCOMES). */
+  attentionItems(runId: string, limit: number): Item[] {
+    return this.#guard('reading items', () => this.#runs.attention(runId, limit));
   }
 
   /** The audit log of a run in write order. */

@@ -35,6 +35,6 @@ it('honours --rate-share: at most half of each write window, zero 429s, every us
   expect(Math.max(...perWindow)).toBeLessThanOrEqual(5);
   expect(perWindow.length).toBeGreaterThanOrEqual(4);
   // Each item reports the time it spent waiting on limits.
-  expect(done.items.some((i) => i.waitMs > 0)).toBe(true);
+  expect([...done.items()].some((i) => i.waitMs > 0)).toBe(true);
   expect((done.header.stats as { waitMs: number }).waitMs).toBeGreaterThan(1000);
 }, 30_000);

@@ -159,7 +159,7 @@ describe.each([
     const auth = track(provider(sim, key, { options: { scopes: ['okta.users.read'] } }));
     await expect(verifyCredentials(auth, 'write')).rejects.toThrow(/only okta\.users\.read; this needs okta\.users\.manage too\. Nothing was changed\./);
     const done = await run(sim, auth, 'suspend', logins);
-    expect(done.items.map((i) => [i.outcome, i.error?.status, i.error?.errorCode])).toEqual(logins.map(() => ['failed', 403, 'E0000006']));
+    expect([...done.items()].map((i) => [i.outcome, i.error?.status, i.error?.errorCode])).toEqual(logins.map(() => ['failed', 403, 'E0000006']));
     expect(logins.every((l) => sim.getUser(l)!.status === 'ACTIVE')).toBe(true);
     expect(apiCalls(sim).filter((r) => r.status === 403).every((r) => r.authFailure === 'insufficient_scope')).toBe(true);
   });

@@ -59,7 +59,7 @@ it('no activation URL or token in the report, the audit events, the run store or
     texts.push([`result ${r.header.action}`, JSON.stringify(r)]);
     for (const ext of ['json', 'csv']) {
       const file = path.join(dir, `${r.header.action}.${ext}`);
-      await writeReport(file, r.header, r.items);
+      await writeReport(file, r.header, r.items());
       texts.push([file, readFileSync(file, 'utf8')]);
     }
     texts.push([`events ${r.header.action}`, JSON.stringify([...store.events(r.header.runId)])]);

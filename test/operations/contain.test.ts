@@ -48,10 +48,11 @@ describe('contain', () => {
     const keeper = storeKeeper(store);
     const done = await run(sim.url, sim.token, 'contain', [u.profile.login], {}, keeper);
     keeper.close();
-    const item = done.items[0]!;
+    // The run kept no items: they are read back from the store, which keeps the steps in the note.
+    const [item] = [...done.items()];
     expect(item).toMatchObject({ outcome: 'changed', statusBefore: 'ACTIVE', statusAfter: 'SUSPENDED', attempts: 2, error: null });
     expect(sent(u.id)).toEqual([SUSPEND, CLEAR]);
-    const steps = item.steps!;
+    const steps = stepsOf(item!)!;
     expect(steps.map((s) => [s.operation, s.outcome, s.error])).toEqual([['suspend', 'changed', null], ['clear_sessions', 'changed', null]]);
     expect(steps[0]!.requestId).not.toBe(steps[1]!.requestId);
     expect(item.requestId).toBe(steps[1]!.requestId);
@@ -63,9 +64,9 @@ describe('contain', () => {
       ['POST', '/api/v1/users/{id}/lifecycle/suspend', 200, steps[0]!.requestId],
       ['DELETE', '/api/v1/users/{id}/sessions', 204, steps[1]!.requestId],
     ]);
-    store.close();
     const report = path.join(dir, 'contain.json');
-    await writeReport(report, done.header, done.items);
+    await writeReport(report, done.header, done.items());
+    store.close();
     const written = JSON.parse(readFileSync(report, 'utf8')) as { items: { note: string; outcome: string }[] };
     expect(JSON.parse(written.items[0]!.note)).toEqual({ steps });
     expect(sim.stats().sessionsCleared[u.id]).toBe(1);
@@ -75,7 +76,7 @@ describe('contain', () => {
     const u = active();
     rule = (req) => (req.method === 'POST' && req.path.startsWith(`/api/v1/users/${u.id}/lifecycle/suspend`) ? denied : 'pass');
     const done = await run(proxy.url, sim.token, 'contain', [u.id]);
-    const item = done.items[0]!;
+    const item = [...done.items()][0]!;
     expect(item).toMatchObject({ outcome: 'failed', statusAfter: 'ACTIVE', attempts: 1, error: { status: 403, errorCode: 'E0000006' } });
     expect(item.steps).toEqual([
       { operation: 'suspend', outcome: 'failed', requestId: expect.stringMatching(/^proxy-/), error: expect.objectContaining({ errorCode: 'E0000006' }) },
@@ -89,7 +90,7 @@ describe('contain', () => {
     const u = active();
     rule = (req) => (req.method === 'DELETE' && req.path.startsWith(`/api/v1/users/${u.id}/sessions`) ? denied : 'pass');
     const done = await run(proxy.url, sim.token, 'contain', [u.id]);
-    const item = done.items[0]!;
+    const item = [...done.items()][0]!;
     expect(item).toMatchObject({ outcome: 'failed', statusAfter: 'SUSPENDED', error: { errorCode: 'E0000006' } });
     expect(item.steps!.map((s) => s.outcome)).toEqual(['changed', 'failed']);
     expect(sim.getUser(u.id)!.status).toBe('SUSPENDED');
@@ -102,8 +103,8 @@ describe('contain', () => {
         ? { status: 404, body: { errorCode: 'E0000007', errorSummary: `Not found: Resource not found: ${u.id} (User)`, errorCauses: [] } }
         : 'pass';
     const done = await run(proxy.url, sim.token, 'contain', [u.id]);
-    expect(done.items[0]!.outcome).toBe('not_found');
-    expect(done.items[0]!.steps!.map((s) => s.outcome)).toEqual(['changed', 'not_found']);
+    expect([...done.items()][0]!.outcome).toBe('not_found');
+    expect([...done.items()][0]!.steps!.map((s) => s.outcome)).toEqual(['changed', 'not_found']);
   });
 
   it('clear_sessions is idempotent: a lost answer is simply sent again', async () => {
@@ -111,7 +112,7 @@ describe('contain', () => {
     let lost = 0;
     rule = (req) => (req.method === 'DELETE' && req.path.startsWith(`/api/v1/users/${u.id}/`) && lost++ === 0 ? 'lose' : 'pass');
     const done = await run(proxy.url, sim.token, 'contain', [u.id]);
-    const item = done.items[0]!;
+    const item = [...done.items()][0]!;
     expect(item).toMatchObject({ outcome: 'changed', statusAfter: 'SUSPENDED', attempts: 3 });
     expect(item.steps!.map((s) => s.outcome)).toEqual(['changed', 'changed']);
     expect(sim.stats().sessionsCleared[u.id]).toBe(2);
@@ -123,7 +124,7 @@ describe('contain', () => {
     let lost = 0;
     rule = (req) => (req.method === 'POST' && req.path.startsWith(`/api/v1/users/${u.id}/`) && lost++ === 0 ? 'lose' : 'pass');
     const done = await run(proxy.url, sim.token, 'contain', [u.id]);
-    const item = done.items[0]!;
+    const item = [...done.items()][0]!;
     expect(item.outcome).toBe('changed');
     expect(item.steps![0]).toMatchObject({ operation: 'suspend', outcome: 'changed', note: 'answer lost; a fresh read showed the change applied' });
     expect(sim.stats().appliedPerUser[u.id]).toEqual(['suspend']);
@@ -133,7 +134,7 @@ describe('contain', () => {
   it('never touches a protected user', async () => {
     const u = active();
     const done = await run(sim.url, sim.token, 'contain', [u.id], { protect: { entries: [u.profile.login], groups: [] } });
-    expect(done.items[0]!.outcome).toBe('protected');
+    expect([...done.items()][0]!.outcome).toBe('protected');
     expect(sent(u.id)).toEqual([]);
   });
 

@@ -61,7 +61,7 @@ for (const [action, table] of Object.entries(EXPECTED) as [OperationName, Table]
       users.email = usersPerStatus(sim, `${action}.e`);
       const identities = [...USER_STATUSES.map((s) => users.login[s].profile.login), ...USER_STATUSES.map((s) => users.email[s].profile.email!)];
       const done = await run(sim.url, sim.token, action, identities);
-      for (const item of done.items) items.set(item.input, item);
+      for (const item of done.items()) items.set(item.input, item);
     });
     for (const via of ['login', 'email'] as const)
       for (const status of USER_STATUSES) {
@@ -90,7 +90,7 @@ describe('clear_sessions with --oauth-tokens', () => {
     const a = sim.addUser({ login: 'revoke.a@corp.example', status: 'ACTIVE' });
     const b = sim.addUser({ login: 'revoke.b@corp.example', status: 'SUSPENDED' });
     const done = await run(sim.url, sim.token, 'clear_sessions', [a.id, b.profile.login], { revokeOAuth: true });
-    expect(done.items.map((i) => i.outcome)).toEqual(['changed', 'changed']);
+    expect([...done.items()].map((i) => i.outcome)).toEqual(['changed', 'changed']);
     expect([...sentTo(a), ...sentTo(b)]).toEqual(['DELETE sessions?oauthTokens=true', 'DELETE sessions?oauthTokens=true']);
     expect(sim.stats().sessionsCleared).toMatchObject({ [a.id]: 1, [b.id]: 1 });
     expect(done.header.summary).toMatchObject({ changed: 2, total: 2 });
@@ -103,11 +103,12 @@ describe('plan (dry run) sends nothing, for every new operation', () => {
     const done = await run(sim.url, sim.token, action, USER_STATUSES.map((s) => u[s].profile.login), { dryRun: true });
     for (const s of USER_STATUSES) expect(sentTo(u[s])).toEqual([]);
     const table = EXPECTED[action]!;
+    const items = [...done.items()];
     for (const [i, s] of USER_STATUSES.entries()) {
       const want = table(s, 'login');
       const planned = want.outcome === 'changed' ? 'would_change' : want.outcome;
-      expect([s, done.items[i]!.outcome]).toEqual([s, planned]);
-      if (action === 'contain') expect(stepsOf(done.items[i]!)!.map((x) => x.outcome)).toEqual(want.steps!.map((o) => (o === 'changed' ? 'would_change' : o)));
+      expect([s, items[i]!.outcome]).toEqual([s, planned]);
+      if (action === 'contain') expect(stepsOf(items[i]!)!.map((x) => x.outcome)).toEqual(want.steps!.map((o) => (o === 'changed' ? 'would_change' : o)));
     }
   });
 });

@@ -47,7 +47,7 @@ it('under 5% 500s, 3% 503s, 3% resets and 5% applied-but-lost answers, ends in t
   // Nothing was sent again after Okta had applied it.
   expect(stats.postsAfterTargetTotal).toBe(0);
   // The report says exactly what happened to every user.
-  for (const item of done.items) {
+  for (const item of done.items()) {
     const applied = stats.appliedPerUser[item.userId!] ?? [];
     const now = sim.getUser(item.userId!)!.status;
     if (item.outcome === 'changed') {
@@ -66,14 +66,14 @@ it('under 5% 500s, 3% 503s, 3% resets and 5% applied-but-lost answers, ends in t
   expect(done.header.summary.changed + done.header.summary.failed).toBe(800);
   expect(done.header.summary.changed).toBeGreaterThan(790);
   // Lost answers were settled by a fresh read, not a re-send; retries carry Okta's retry headers.
-  expect(done.items.some((i) => i.note?.startsWith('answer lost'))).toBe(true);
+  expect([...done.items()].some((i) => i.note?.startsWith('answer lost'))).toBe(true);
   const retried = sim.requests().filter((r) => r.method === 'POST' && r.retryCount !== null && r.retryCount > 0);
   expect(retried.length).toBeGreaterThan(10);
   expect(retried.every((r) => typeof r.retryFor === 'string' || r.retryFor === null)).toBe(true);
   // The stored run matches what the engine returned, and the audit log has every request.
   const stored = store.loadRun(done.header.runId)!;
   expect(stored.status).toBe('finished');
-  expect(stored.items.map((i) => i.outcome)).toEqual(done.items.map((i) => i.outcome));
+  expect(stored.items.map((i) => i.outcome)).toEqual([...done.items()].map((i) => i.outcome));
   const events = [...store.events(done.header.runId)];
   expect(events.filter((e) => e.method === 'POST').length).toBeGreaterThanOrEqual(800);
   expect(events.some((e) => e.attempt > 1)).toBe(true);

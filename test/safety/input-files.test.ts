@@ -106,8 +106,8 @@ describe('malformed files, in-process (fuzz)', () => {
         const mark = sim.requests().length;
         const done = await startRun({ org, auth }, { ...ACTION_DEFAULTS, action: 'suspend', dryRun: true, concurrency: 8 }, collection.identities, null);
         runs++;
-        expect(done.items).toHaveLength(collection.identities.length);
-        done.items.forEach((item, i) => {
+        expect([...done.items()]).toHaveLength(collection.identities.length);
+        [...done.items()].forEach((item, i) => {
           expect(item.index).toBe(i);
           expect(OUTCOMES).toContain(item.outcome);
         });

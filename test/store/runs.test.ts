@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OUTCOMES, newItem, type Item } from '../../src/engine/types.js';
+import { OK_OUTCOMES, OUTCOMES, newItem, type Item } from '../../src/engine/types.js';
 import { RunStore, StoreError } from '../../src/store/index.js';
 import { auditJsonl } from '../../src/app/audit.js';
 import { doneItem, header, items, resolvedItem, tempDir } from './helpers.js';
@@ -44,6 +44,30 @@ describe('createRun / loadRun', () => {
     const bad = [newItem(0, 'a'), newItem(0, 'dup')];
     expect(() => s.createRun(header('r1'), bad)).toThrow(StoreError);
     expect(s.loadRun('r1')).toBeNull();
+    s.close();
+  });
+
+  it('inserts the items a chunk at a time while it reads them, so they need not all exist at once', () => {
+    const s = open();
+    const seen: number[] = [];
+    function* made(): Generator<Item> {
+      for (let i = 0; i < 123; i++) {
+        // The same connection sees the rows its open transaction has inserted so far.
+        if (i % 50 === 0) seen.push(s.itemsPage('big', { offset: 0, limit: 1000 }).total);
+        yield { ...newItem(i, `user${i}@example.com`), ...(i % 7 === 0 ? { phase: 'done' as const, outcome: 'invalid_input' as const, note: 'empty' } : {}) };
+      }
+    }
+    s.createRun(header('big'), made());
+    expect(seen).toEqual([0, 50, 100]);
+    const run = s.loadRun('big')!;
+    expect(run.items).toHaveLength(123);
+    expect(run.items.map((i) => i.index)).toEqual([...Array(123).keys()]);
+    expect(run.items[7]).toMatchObject({ input: 'user7@example.com', outcome: 'invalid_input', note: 'empty', phase: 'done' });
+    expect(run.items[122]).toEqual(newItem(122, 'user122@example.com'));
+    // A bad item in a full chunk still leaves no run behind.
+    expect(() => s.createRun(header('bad'), [...items(60), newItem(10, 'again')])).toThrow(StoreError);
+    expect(() => s.createRun(header('bad'), [...items(99), newItem(10, 'again')])).toThrow(StoreError);
+    expect(s.loadRun('bad')).toBeNull();
     s.close();
   });
 
@@ -117,6 +141,19 @@ describe('reading items', () => {
     expect(open_.items.map((i) => i.index)).toEqual([0, 7, 14, 21, 28]);
     expect(s.itemsPage('r1', { offset: N, limit: 10 }).items).toEqual([]);
     expect(elapsed).toBeLessThan(200);
+    s.close();
+  });
+
+  it('attentionItems gives the first items whose outcome is not OK, in index order; pending and OK items never', () => {
+    const s = open();
+    const mixed = [newItem(0, 'pending'), doneItem(1), doneItem(2, 'failed'), doneItem(3, 'duplicate'), doneItem(4, 'not_found'), doneItem(5, 'deferred'), doneItem(6, 'invalid_transition'), doneItem(7, 'ambiguous')];
+    s.createRun(header('r1'), mixed);
+    s.createRun(header('r2'), [doneItem(0, 'failed')]);
+    const needing = mixed.filter((i) => i.outcome && !OK_OUTCOMES.has(i.outcome));
+    expect(s.attentionItems('r1', 20)).toEqual(needing);
+    expect(s.attentionItems('r1', 2).map((i) => i.index)).toEqual([2, 4]);
+    expect(s.attentionItems('r2', 20).map((i) => i.outcome)).toEqual(['failed']);
+    expect(s.attentionItems('ghost', 20)).toEqual([]);
     s.close();
   });
 

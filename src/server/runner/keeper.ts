@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { RunKeeper } from '../../app/action.js';
+import { storeReader } from '../../app/keeper.js';
 import type { Item, RequestEvent, RunHeader } from '../../engine/types.js';
 import type { RunStore } from '../../store/index.js';
 
@@ -11,7 +12,7 @@ import type { RunStore } from '../../store/index.js';
 export function consoleKeeper(store: RunStore, onCreate: (header: RunHeader) => void): RunKeeper {
   let lease: ReturnType<RunStore['acquireLease']> | null = null;
   return {
-    create(header: RunHeader, items: Item[]) {
+    create(header: RunHeader, items: Iterable<Item>) {
       store.createRun(header, items);
       lease = store.acquireLease(header.id, { pid: process.pid, host: os.hostname() });
       onCreate(header);
@@ -37,5 +38,6 @@ export function consoleKeeper(store: RunStore, onCreate: (header: RunHeader) => 
     finish(runId, fin) {
       store.finishRun(runId, fin);
     },
+    reader: storeReader(store),
   };
 }

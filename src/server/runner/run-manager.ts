@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { startRun, validateSettings, type ActionSettings, type Connection } from '../../app/action.js';
 import { summarize } from '../../engine/report.js';
-import type { RunHeader } from '../../engine/types.js';
+import type { Item, RunHeader } from '../../engine/types.js';
 import type { RunStore } from '../../store/index.js';
 import type { ConsoleRuns, RunKind } from '../db/console-runs.js';
 import type { KnownIdentities } from '../db/known-identities.js';
@@ -34,6 +34,11 @@ export interface RunManagerDeps {
   /** Ended runs kept in memory for late subscribers. */
   keepEnded: number;
   now?: () => number;
+}
+
+/** Identity → Okta user id for every item that resolved, read as the items stream. */
+function* resolvedIdentities(items: Iterable<Item>): Generator<{ input: string; userId: string }> {
+  for (const i of items) if (i.userId) yield { input: i.input, userId: i.userId };
 }
 
 /**
@@ -90,11 +95,11 @@ export class RunManager {
     this.#deps.log.info({ runId: run.snapshot.runId, kind: req.kind, action: req.settings.action, dryRun: req.settings.dryRun, identities: req.identities.length, actor: req.actor }, 'run started');
     run.finished = running.then(
       (done) => {
-        this.#deps.known.remember(done.items.filter((i) => i.userId).map((i) => ({ input: i.input, userId: i.userId as string })));
+        this.#deps.known.remember(resolvedIdentities(done.items()));
         const status = done.header.status as 'finished' | 'aborted' | 'interrupted';
         const note = done.result.aborted?.reason ?? null;
         const counts = Object.fromEntries(Object.entries(done.header.summary).filter(([k, n]) => k !== 'total' && n > 0));
-        run.end(status, this.#now(), { counts, done: done.items.filter((i) => i.outcome).length, error: note });
+        run.end(status, this.#now(), { counts, done: Object.values(counts).reduce((a, n) => a + n, 0), error: note });
         this.#deps.consoleRuns.end(run.snapshot.runId, status, note);
         this.#deps.log.info({ runId: run.snapshot.runId, status: done.header.status, summary: done.header.summary }, 'run ended');
       },
