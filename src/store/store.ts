@@ -83,7 +83,10 @@ export class RunStore {
 
   /** Insert the run and all its items (with their initial state) in one transaction, taking the items from the iterable as it goes. */
   createRun(header: RunHeader, items: Iterable<Item>): void {
-    this.#guard('creating a run', () => this.#runs.create(header, items));
+    this.#guard('creating a run', () => {
+      this.#runs.create(header, items);
+      this.#users.indexRun(header.id);
+    });
   }
 
   journal(runId: string, opts: JournalOptions = {}): StoreJournal {
@@ -91,7 +94,11 @@ export class RunStore {
       if (this.#db.readonly) throw new StoreError(`${this.path} is open read-only; cannot journal run ${runId}`);
       if (!this.#runs.exists(runId)) throw new StoreError(`run ${runId} not found in ${this.path}`);
       this.#thread ??= new JournalThread(this.path, JOURNAL_SQL, connectionPragmas(this.#opts), this.#opts.writerNice ?? STORE_DEFAULTS.writerNice);
-      const j: StoreJournal = new StoreJournal(this.#thread, runId, opts, () => this.#journals.delete(j));
+      const j: StoreJournal = new StoreJournal(this.#thread, runId, opts, () => {
+        this.#journals.delete(j);
+        // Everything the journal wrote is committed: index its finished items by user (users.ts).
+        if (this.#db.open && !this.#db.readonly) this.#guard('indexing finished items by user', () => this.#users.indexRun(runId));
+      });
       this.#journals.add(j);
       return j;
     });

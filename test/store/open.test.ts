@@ -3,6 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { CURRENT_SCHEMA_VERSION, RunStore, StoreError, defaultStorePath } from '../../src/store/index.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { LATEST_BY_USER_SQL } from '../../src/store/users.js';
 import { header, items, tempDir } from './helpers.js';
 
 const bytes = (p: string) => fs.readFileSync(p);
@@ -48,8 +50,42 @@ describe('open and migrations', () => {
 
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.prepare('SELECT version FROM schema_version').pluck().all()).toEqual([CURRENT_SCHEMA_VERSION]);
+    expect(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
     expect(db.prepare(`SELECT value FROM meta WHERE key = 'app'`).pluck().get()).toBe('okta-action');
+    db.close();
+  });
+
+  it('upgrades a version-1 store in place: its runs are kept, finished items are indexed by user in finished_users, which serves the user query', () => {
+    const file = path.join(tempDir(), 'runs.db');
+    // A store as version 1 of okta-action left it.
+    const v1 = new Database(file);
+    v1.pragma('journal_mode = WAL');
+    v1.exec(MIGRATIONS[0]!.sql);
+    v1.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+    v1.prepare('INSERT INTO schema_version VALUES (1, ?, ?)').run(MIGRATIONS[0]!.name, '2026-11-01T00:00:00.000Z');
+    v1.exec(`INSERT INTO meta VALUES ('app', 'okta-action'), ('created_at', '2026-11-01T00:00:00.000Z')`);
+    v1.exec(`INSERT INTO runs (id, action, org, dry_run, options_json, started_at, status) VALUES ('old', 'suspend', 'https://example.okta.com', 0, '{}', '2026-11-01T00:00:00.000Z', 'finished')`);
+    v1.exec(`INSERT INTO items (run_id, idx, input, phase, user_id, status_before, status_after, outcome, updated_at)
+             VALUES ('old', 0, 'a@example.com', 'done', '00uA', 'ACTIVE', 'SUSPENDED', 'changed', '2026-11-01T00:00:01.000Z'),
+                    ('old', 1, 'b@example.com', 'intent', '00uB', 'ACTIVE', NULL, NULL, '2026-11-01T00:00:01.000Z')`);
+    v1.close();
+
+    const s = RunStore.open(file);
+    expect(s.loadRun('old')?.items.map((i) => i.phase)).toEqual(['done', 'intent']);
+    const last = s.latestByUser(['00uA', '00uB']);
+    expect([...last.keys()]).toEqual(['00uA']); // an unfinished item is no user's latest state
+    expect(last.get('00uA')).toMatchObject({ status: 'SUSPENDED', outcome: 'changed', runId: 'old' });
+    s.close();
+
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all()).toEqual([1, 2]);
+    expect(db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND name = 'items_by_user'`).get()).toBeUndefined();
+    expect(db.prepare('SELECT user_id, run_id, idx FROM finished_users').all()).toEqual([{ user_id: '00uA', run_id: 'old', idx: 0 }]);
+    // The user query looks users up by finished_users' key and items by theirs: no scan of items.
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${LATEST_BY_USER_SQL}`).all('["00uA"]') as { detail: string }[]).map((r) => r.detail);
+    expect(plan.some((d) => /SEARCH f USING PRIMARY KEY \(user_id=\?\)/.test(d))).toBe(true);
+    expect(plan.some((d) => /SEARCH i USING PRIMARY KEY \(run_id=\? AND idx=\?\)/.test(d))).toBe(true);
+    expect(plan.some((d) => /SCAN i\b/.test(d))).toBe(false);
     db.close();
   });
 

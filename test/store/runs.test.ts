@@ -219,6 +219,21 @@ describe('latestByUser', () => {
     expect(s.latestByUser([]).size).toBe(0);
     s.close();
   });
+
+  it('a journaled outcome counts once its journal closes (and after a reopen)', async () => {
+    const file = path.join(tempDir(), 'runs.db');
+    const s = RunStore.open(file);
+    s.createRun(header('r1'), [resolvedItem(0), resolvedItem(1)]);
+    const j = s.journal('r1');
+    await j.intent({ ...resolvedItem(0), phase: 'intent' });
+    j.outcome({ ...doneItem(0), statusAfter: 'SUSPENDED' });
+    j.close();
+    expect(s.latestByUser(['00u0', '00u1'])).toEqual(new Map([['00u0', expect.objectContaining({ status: 'SUSPENDED', outcome: 'changed', runId: 'r1' })]]));
+    s.close();
+    const again = RunStore.open(file);
+    expect([...again.latestByUser(['00u0', '00u1']).keys()]).toEqual(['00u0']);
+    again.close();
+  });
 });
 
 describe('damage found after open', () => {
