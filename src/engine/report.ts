@@ -21,13 +21,13 @@ export interface ReportHeader {
 export const REPORT_FIELDS = ['input', 'userId', 'login', 'statusBefore', 'statusAfter', 'outcome', 'error', 'requestId', 'attempts', 'waitMs', 'note'] as const;
 
 export function summarize(items: Iterable<Pick<Item, 'outcome'>>): Summary {
-  const summary = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Summary;
-  summary.total = 0;
+  const counts: Partial<Record<Outcome, number>> = {};
+  let total = 0;
   for (const item of items) {
-    summary.total++;
-    if (item.outcome) summary[item.outcome]++;
+    total++;
+    if (item.outcome) counts[item.outcome] = (counts[item.outcome] ?? 0) + 1;
   }
-  return summary;
+  return summaryOf(total, counts);
 }
 
 /** The summary of a run from its number of items and its items per outcome (the rest are pending). */
