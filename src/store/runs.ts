@@ -112,8 +112,12 @@ export class Runs {
     return this.#s.exists.get(runId) !== undefined;
   }
 
-  /** The run and all its items in one transaction; the items are taken from the iterable as they are inserted, a chunk at a time. */
-  create(header: RunHeader, items: Iterable<Item>): void {
+  /**
+   * The run and all its items in one transaction; the items are taken from the iterable as they are
+   * inserted, a chunk at a time. Returns whether any item came finished with an Okta user (only then
+   * is there anything to index by user).
+   */
+  create(header: RunHeader, items: Iterable<Item>): boolean {
     const parsed = HeaderSchema.safeParse(header);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -122,12 +126,14 @@ export class Runs {
     assertNoSecrets(header.options);
     const h = parsed.data;
     const at = new Date().toISOString();
+    let finishedWithUser = false;
     this.#db.transaction(() => {
       if (this.exists(h.id)) throw new StoreError(`run ${h.id} already exists`);
       if (h.parentRunId && !this.exists(h.parentRunId)) throw new StoreError(`parent run ${h.parentRunId} not found`);
       this.#s.insertRun.run(h.id, h.action, h.org, h.dryRun ? 1 : 0, JSON.stringify(h.options), h.actor ?? null, h.startedAt, h.parentRunId ?? null);
       let chunk: unknown[] = [];
       for (const item of items) {
+        if (item.outcome !== null && item.userId) finishedWithUser = true;
         chunk.push(...itemParams(h.id, item, item.phase, at));
         if (chunk.length < INSERT_CHUNK * ITEM_PARAMS) continue;
         this.#s.insertItems.run(chunk);
@@ -135,6 +141,7 @@ export class Runs {
       }
       for (let i = 0; i < chunk.length; i += ITEM_PARAMS) this.#s.insertItem.run(chunk.slice(i, i + ITEM_PARAMS));
     }).immediate();
+    return finishedWithUser;
   }
 
   load(runId: string): LoadedRun | null {

@@ -84,8 +84,8 @@ export class RunStore {
   /** Insert the run and all its items (with their initial state) in one transaction, taking the items from the iterable as it goes. */
   createRun(header: RunHeader, items: Iterable<Item>): void {
     this.#guard('creating a run', () => {
-      this.#runs.create(header, items);
-      this.#users.indexRun(header.id);
+      // A new run's items are unresolved: a scan of them for users would find none.
+      if (this.#runs.create(header, items)) this.#users.indexRun(header.id);
     });
   }
 
