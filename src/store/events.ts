@@ -9,12 +9,19 @@ export type StoredEvent = RequestEvent & { seq: number };
 export class Events {
   readonly #after: Statement;
   readonly #count: Statement;
+  readonly #last: Statement;
 
   constructor(db: Database) {
     this.#after = db.prepare(
-      `SELECT seq, ${EVENT_COLUMNS.replace('run_id, ', '')} FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      `SELECT ${EVENT_COLUMNS.replace('run_id, ', '')} FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
     );
     this.#count = db.prepare('SELECT COUNT(*) FROM events WHERE run_id = ?').pluck();
+    this.#last = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM events WHERE run_id = ?').pluck();
+  }
+
+  /** The run's highest event seq (0 before its first event): its next journal numbers on from there. */
+  lastSeq(runId: string): number {
+    return this.#last.get(runId) as number;
   }
 
   count(runId: string): number {

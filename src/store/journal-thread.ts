@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { LeaseLostError, StoreError, toStoreError } from './errors.js';
-import type { EventParams, ItemParams } from './rows.js';
+import type { EventValues, ItemValues } from './rows.js';
 
 /** The statements a journal batch runs, in the worker's own connection. */
 export interface JournalSql {
@@ -16,8 +16,9 @@ export interface JournalSql {
 
 export interface JournalBatch {
   runId: string;
-  items: ItemParams[];
-  events: EventParams[];
+  /** Rows without their run_id: the writer binds `runId` first. */
+  items: ItemValues[];
+  events: EventValues[];
   /** When not null, the batch commits only while the run's lease still has this token. */
   token: string | null;
 }
@@ -56,10 +57,14 @@ try {
   const lease = db.prepare(sql.lease).pluck();
   tx = db.transaction((b) => {
     if (b.token !== null && lease.get(b.runId) !== b.token) throw Object.assign(new Error('lease lost'), { name: 'LeaseLost' });
-    for (const p of b.items) upsert.run(p);
+    for (const p of b.items) upsert.run(b.runId, p);
     let i = 0;
-    for (; i + sql.eventChunk <= b.events.length; i += sql.eventChunk) events.run(b.events.slice(i, i + sql.eventChunk).flat());
-    for (; i < b.events.length; i++) event.run(b.events[i]);
+    for (; i + sql.eventChunk <= b.events.length; i += sql.eventChunk) {
+      const flat = [];
+      for (let k = i; k < i + sql.eventChunk; k++) flat.push(b.runId, ...b.events[k]);
+      events.run(flat);
+    }
+    for (; i < b.events.length; i++) event.run(b.runId, b.events[i]);
   });
 } catch (err) { openError = err; }
 port.on('message', (m) => {

@@ -3,7 +3,7 @@ import { STORE_DEFAULTS } from './defaults.js';
 import { StoreError } from './errors.js';
 import type { JournalSql, JournalThread } from './journal-thread.js';
 import type { Lease } from './lease.js';
-import { EVENT_COLUMNS, ITEM_COLUMNS, eventParams, itemParams, type EventParams, type ItemParams } from './rows.js';
+import { EVENT_COLUMNS, ITEM_COLUMNS, eventValues, itemValues, type EventValues, type ItemValues } from './rows.js';
 
 export interface JournalOptions {
   /** Intents per transaction at most (reaching it closes the batch; later intents form the next). */
@@ -34,9 +34,9 @@ const PHASE_GUARD = `CASE WHEN items.phase = 'intent' AND excluded.phase IN ('pe
 const UPDATED = ['user_id', 'login', 'status_before', 'status_after', 'outcome', 'error_json', 'request_id', 'attempts', 'wait_ms', 'note', 'updated_at'];
 
 const EVENT_CHUNK = 32;
-const EVENT_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const EVENT_ROW = `(${Array(EVENT_COLUMNS.split(',').length).fill('?').join(', ')})`;
 
-/** What the writer thread runs for every batch. */
+/** What the writer thread runs for every batch; each row's first parameter, run_id, is the batch's. */
 export const JOURNAL_SQL: JournalSql = Object.freeze({
   upsert: `INSERT INTO items (${ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (run_id, idx) DO UPDATE SET phase = ${PHASE_GUARD}, ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}`,
@@ -56,10 +56,10 @@ interface Waiter {
 
 /** Rows of one transaction, in call order, with the promises that wait for its commit. */
 class Batch {
-  items: (ItemParams | null)[] = [];
+  items: (ItemValues | null)[] = [];
   /** Buffered 'resolved' rows by item index: a later row of the same item in the batch supersedes them. */
   resolvedAt = new Map<number, number>();
-  events: EventParams[] = [];
+  events: EventValues[] = [];
   waiters: Waiter[] = [];
   intents = 0;
 
@@ -94,12 +94,16 @@ export class StoreJournal implements RunJournal {
   #soon: { timer: NodeJS.Timeout } | { immediate: NodeJS.Immediate } | null = null;
   #background: NodeJS.Timeout | null = null;
   #failure: StoreError | null = null;
+  /** The seq of the run's last event taken (events.ts): the next is one more. */
+  #eventSeq: number;
   #closed = false;
   readonly #stats: JournalStats = { commits: 0, itemRows: 0, eventRows: 0, intents: 0 };
 
-  constructor(thread: JournalThread, runId: string, opts: JournalOptions, onClose: () => void) {
+  /** `lastEventSeq`: the run's highest stored event seq (Events.lastSeq). */
+  constructor(thread: JournalThread, runId: string, lastEventSeq: number, opts: JournalOptions, onClose: () => void) {
     this.#thread = thread;
     this.runId = runId;
+    this.#eventSeq = lastEventSeq;
     const d = STORE_DEFAULTS.journal;
     this.#opts = {
       maxBatch: Math.max(1, Math.trunc(opts.maxBatch ?? d.maxBatch)),
@@ -126,7 +130,7 @@ export class StoreJournal implements RunJournal {
 
   event(event: RequestEvent): void {
     this.#assertOpen();
-    this.#open.events.push(eventParams(this.runId, event));
+    this.#open.events.push(eventValues(++this.#eventSeq, event));
     this.#buffered();
   }
 
@@ -135,7 +139,7 @@ export class StoreJournal implements RunJournal {
       this.#assertOpen();
       if (this.#failure) throw this.#failure;
       this.#supersede(item.index);
-      this.#open.items.push(itemParams(this.runId, item, 'intent', new Date().toISOString()));
+      this.#open.items.push(itemValues(item, 'intent', new Date().toISOString()));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -187,7 +191,7 @@ export class StoreJournal implements RunJournal {
     const batch = this.#open;
     if (phase === 'resolved') batch.resolvedAt.set(item.index, batch.items.length);
     else this.#supersede(item.index);
-    batch.items.push(itemParams(this.runId, item, phase, new Date().toISOString()));
+    batch.items.push(itemValues(item, phase, new Date().toISOString()));
     this.#buffered();
   }
 
@@ -243,7 +247,7 @@ export class StoreJournal implements RunJournal {
   #post(): void {
     const batch = this.#sealed.shift() ?? this.#takeOpen();
     if (this.#failure) return this.#reject([batch, ...this.#sealed.splice(0), this.#takeOpen()]);
-    const items = batch.items.filter((p): p is ItemParams => p !== null);
+    const items = batch.items.filter((p): p is ItemValues => p !== null);
     if (items.length === 0 && batch.events.length === 0) {
       this.#settled(batch, null);
       return;

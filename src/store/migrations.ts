@@ -110,6 +110,49 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
         SELECT user_id, run_id, idx FROM items WHERE user_id IS NOT NULL AND outcome IS NOT NULL ORDER BY user_id;
     `,
   },
+  {
+    version: 3,
+    name: 'events keyed by run, outcome index only for outcomes other than changed',
+    // Both cut the pages each journal commit writes (measured: a fifth of the writer's SQLite work).
+    // Events were a rowid table with AUTOINCREMENT (a sqlite_sequence write per insert) plus an index
+    // by run: now one b-tree keyed (run_id, seq), where each journal numbers its run's events on from
+    // the run's highest seq (one process per run: the lease). Items were indexed by outcome on every
+    // insert and every outcome; the index now holds only finished items whose outcome is not
+    // 'changed' (the attention list and the rarer outcomes' pages): the usual pending → changed path
+    // never touches it, and the other queries read a run's items by their primary key.
+    sql: `
+      CREATE TABLE events_v3 (
+        run_id      TEXT NOT NULL REFERENCES runs(id),
+        seq         INTEGER NOT NULL CHECK (seq > 0),
+        at          TEXT NOT NULL,
+        item_idx    INTEGER,
+        method      TEXT NOT NULL,
+        route       TEXT NOT NULL,
+        status      INTEGER,
+        request_id  TEXT,
+        attempt     INTEGER NOT NULL,
+        wait_ms     REAL NOT NULL,
+        duration_ms REAL NOT NULL,
+        error       TEXT,
+        PRIMARY KEY (run_id, seq)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO events_v3 (run_id, seq, at, item_idx, method, route, status, request_id, attempt, wait_ms, duration_ms, error)
+        SELECT run_id, seq, at, item_idx, method, route, status, request_id, attempt, wait_ms, duration_ms, error
+        FROM events ORDER BY run_id, seq;
+      DROP TRIGGER events_no_update;
+      DROP TRIGGER events_no_delete;
+      DROP TABLE events;
+      DELETE FROM sqlite_sequence WHERE name = 'events';
+      ALTER TABLE events_v3 RENAME TO events;
+      CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+      CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+      DROP INDEX items_by_outcome;
+      CREATE INDEX items_unusual ON items (run_id, outcome, idx) WHERE outcome IS NOT NULL AND outcome <> 'changed';
+    `,
+  },
 ]);
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -5,11 +5,14 @@ import type { UserStatus } from '../okta/lifecycle.js';
 export const ITEM_COLUMNS =
   'run_id, idx, input, phase, user_id, login, status_before, status_after, outcome, error_json, request_id, attempts, wait_ms, note, updated_at';
 
-export type ItemParams = [
-  runId: string, idx: number, input: string, phase: ItemPhase, userId: string | null, login: string | null,
+/** An item's columns after run_id, in ITEM_COLUMNS order: the journal's rows (its writer binds the run id). */
+export type ItemValues = [
+  idx: number, input: string, phase: ItemPhase, userId: string | null, login: string | null,
   statusBefore: string | null, statusAfter: string | null, outcome: string | null, errorJson: string | null,
   requestId: string | null, attempts: number, waitMs: number, note: string | null, updatedAt: string,
 ];
+
+export type ItemParams = [runId: string, ...ItemValues];
 
 export interface ItemRow {
   idx: number;
@@ -32,9 +35,14 @@ export const ITEM_SELECT =
 
 /** Bind parameters for one item, copied now: the engine may keep mutating its object. */
 export function itemParams(runId: string, item: Item, phase: ItemPhase, at: string): ItemParams {
+  return [runId, ...itemValues(item, phase, at)];
+}
+
+/** itemParams without the run id. */
+export function itemValues(item: Item, phase: ItemPhase, at: string): ItemValues {
   if (!Number.isInteger(item.index) || item.index < 0) throw new TypeError(`item index must be a non-negative integer, got ${item.index}`);
   return [
-    runId, item.index, String(item.input), phase, item.userId ?? null, item.login ?? null,
+    item.index, String(item.input), phase, item.userId ?? null, item.login ?? null,
     item.statusBefore ?? null, item.statusAfter ?? null, item.outcome ?? null,
     item.error ? JSON.stringify(item.error) : null, item.requestId ?? null,
     item.attempts ?? 0, item.waitMs ?? 0, item.note ?? null, at,
@@ -59,17 +67,19 @@ export function rowToItem(r: ItemRow): Item {
   };
 }
 
+/** `seq` numbers a run's events from 1, in the order its journal took them (events.ts). */
 export const EVENT_COLUMNS =
-  'run_id, at, item_idx, method, route, status, request_id, attempt, wait_ms, duration_ms, error';
+  'run_id, seq, at, item_idx, method, route, status, request_id, attempt, wait_ms, duration_ms, error';
 
-export type EventParams = [
-  runId: string, at: string, itemIdx: number | null, method: string, route: string, status: number | null,
+/** An event's columns after run_id, in EVENT_COLUMNS order (the journal's writer binds the run id). */
+export type EventValues = [
+  seq: number, at: string, itemIdx: number | null, method: string, route: string, status: number | null,
   requestId: string | null, attempt: number, waitMs: number, durationMs: number, error: string | null,
 ];
 
-export function eventParams(runId: string, e: RequestEvent): EventParams {
+export function eventValues(seq: number, e: RequestEvent): EventValues {
   return [
-    runId, String(e.at), e.itemIndex ?? null, String(e.method), String(e.route), e.status ?? null,
+    seq, String(e.at), e.itemIndex ?? null, String(e.method), String(e.route), e.status ?? null,
     e.requestId ?? null, e.attempt ?? 0, e.waitMs ?? 0, e.durationMs ?? 0, e.error ?? null,
   ];
 }

@@ -76,6 +76,8 @@ const INSERT_CHUNK = 50;
 const ITEM_PARAMS = ITEM_COLUMNS.split(',').length;
 const ITEM_ROW = `(${Array(ITEM_PARAMS).fill('?').join(', ')})`;
 const NEWEST_FIRST = 'ORDER BY started_at DESC, rowid DESC';
+/** The condition of the partial index items_unusual (migrations.ts, version 3). */
+const UNUSUAL = `outcome IS NOT NULL AND outcome <> 'changed'`;
 
 /** Run and item reads/writes; statements are prepared once per store. */
 export class Runs {
@@ -93,18 +95,22 @@ export class Runs {
       getRun: p(`SELECT ${RUN_SELECT} FROM runs WHERE id = ?`),
       allItems: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? ORDER BY idx`),
       itemsAfter: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? AND idx > ? ORDER BY idx LIMIT ?`),
-      unfinishedAfter: p(`SELECT ${ITEM_SELECT} FROM items INDEXED BY items_by_outcome WHERE run_id = ? AND outcome IS NULL AND idx > ? ORDER BY idx LIMIT ?`),
+      unfinishedAfter: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? AND idx > ? AND outcome IS NULL ORDER BY idx LIMIT ?`),
       latestUnfinished: p(`SELECT id FROM runs WHERE status = 'running' ${NEWEST_FIRST} LIMIT 1`).pluck(),
       list: p(`SELECT ${RUN_SELECT} FROM runs ${NEWEST_FIRST} LIMIT ? OFFSET ?`),
       counts: p(`SELECT run_id, outcome, COUNT(*) AS n FROM items
                  WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, outcome`),
       finish: p(`UPDATE runs SET finished_at = ?, status = ?, summary_json = ? WHERE id = ?`),
       countAll: p('SELECT COUNT(*) FROM items WHERE run_id = ?').pluck(),
+      // Outcomes other than 'changed' through the partial index items_unusual (its terms are repeated
+      // so the planner may use it); 'changed' and unfinished items by the run's primary key.
       countBy: p('SELECT COUNT(*) FROM items WHERE run_id = ? AND outcome IS ?').pluck(),
+      countUnusual: p(`SELECT COUNT(*) FROM items INDEXED BY items_unusual WHERE run_id = ? AND outcome = ? AND ${UNUSUAL}`).pluck(),
       pageAll: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? ORDER BY idx LIMIT ? OFFSET ?`),
-      attention: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? AND outcome IS NOT NULL
+      attention: p(`SELECT ${ITEM_SELECT} FROM items INDEXED BY items_unusual WHERE run_id = ? AND ${UNUSUAL}
                     AND outcome NOT IN (SELECT value FROM json_each(?)) ORDER BY idx LIMIT ?`),
-      pageBy: p(`SELECT ${ITEM_SELECT} FROM items INDEXED BY items_by_outcome WHERE run_id = ? AND outcome IS ? ORDER BY idx LIMIT ? OFFSET ?`),
+      pageBy: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? AND outcome IS ? ORDER BY idx LIMIT ? OFFSET ?`),
+      pageUnusual: p(`SELECT ${ITEM_SELECT} FROM items INDEXED BY items_unusual WHERE run_id = ? AND outcome = ? AND ${UNUSUAL} ORDER BY idx LIMIT ? OFFSET ?`),
     };
   }
 
@@ -193,7 +199,15 @@ export class Runs {
         unfinished: 0,
       });
     }
-    const counts = this.#s.counts.all(JSON.stringify([...byRun.keys()])) as { run_id: string; outcome: Outcome | null; n: number }[];
+    // A finished or aborted run's summary holds its final counts; only runs still open are counted
+    // (a run of 200,000 items takes ~100 ms to count).
+    const open: string[] = [];
+    for (const r of rows) {
+      const summary = r.summary_json === null ? null : (JSON.parse(r.summary_json) as Record<string, number>);
+      if (typeof summary?.total === 'number') fromSummary(byRun.get(r.id)!, summary);
+      else open.push(r.id);
+    }
+    const counts = (open.length === 0 ? [] : this.#s.counts.all(JSON.stringify(open))) as { run_id: string; outcome: Outcome | null; n: number }[];
     for (const c of counts) {
       const s = byRun.get(c.run_id);
       if (!s) continue;
@@ -213,9 +227,12 @@ export class Runs {
   page(runId: string, q: PageQuery): { total: number; items: Item[] } {
     const limit = clampInt(q.limit, 0, 10_000);
     const offset = clampInt(q.offset, 0, Number.MAX_SAFE_INTEGER);
-    const filtered = q.outcome !== undefined;
-    const total = (filtered ? this.#s.countBy.get(runId, q.outcome) : this.#s.countAll.get(runId)) as number;
-    const rows = (filtered ? this.#s.pageBy.all(runId, q.outcome, limit, offset) : this.#s.pageAll.all(runId, limit, offset)) as ItemRow[];
+    const s = this.#s;
+    const [count, page] = q.outcome === undefined ? [s.countAll, s.pageAll]
+      : q.outcome === null || q.outcome === 'changed' ? [s.countBy, s.pageBy] : [s.countUnusual, s.pageUnusual];
+    const key = q.outcome === undefined ? [runId] : [runId, q.outcome];
+    const total = count.get(...key) as number;
+    const rows = page.all(...key, limit, offset) as ItemRow[];
     return { total, items: rows.map(rowToItem) };
   }
 
@@ -239,6 +256,18 @@ export class Runs {
       after = rows[rows.length - 1].idx;
     }
   }
+}
+
+/** A run summary (report.ts summaryOf: `total` and every outcome's count) as a RunSummary's counts. */
+function fromSummary(run: RunSummary, summary: Record<string, number>): void {
+  run.total = summary.total ?? 0;
+  let ended = 0;
+  for (const [outcome, n] of Object.entries(summary)) {
+    if (outcome === 'total' || !(n > 0)) continue;
+    run.counts[outcome as Outcome] = n;
+    ended += n;
+  }
+  run.unfinished = Math.max(0, run.total - ended);
 }
 
 function clampInt(n: number, min: number, max: number): number {

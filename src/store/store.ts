@@ -94,7 +94,7 @@ export class RunStore {
       if (this.#db.readonly) throw new StoreError(`${this.path} is open read-only; cannot journal run ${runId}`);
       if (!this.#runs.exists(runId)) throw new StoreError(`run ${runId} not found in ${this.path}`);
       this.#thread ??= new JournalThread(this.path, JOURNAL_SQL, connectionPragmas(this.#opts), this.#opts.writerNice ?? STORE_DEFAULTS.writerNice);
-      const j: StoreJournal = new StoreJournal(this.#thread, runId, opts, () => {
+      const j: StoreJournal = new StoreJournal(this.#thread, runId, this.#events.lastSeq(runId), opts, () => {
         this.#journals.delete(j);
         // Everything the journal wrote is committed: index its finished items by user (users.ts).
         if (this.#db.open && !this.#db.readonly) this.#guard('indexing finished items by user', () => this.#users.indexRun(runId));

@@ -55,7 +55,7 @@ describe('open and migrations', () => {
     db.close();
   });
 
-  it('upgrades a version-1 store in place: its runs are kept, finished items are indexed by user in finished_users, which serves the user query', () => {
+  it('upgrades a version-1 store in place: its runs and events are kept, finished items are indexed by user in finished_users, which serves the user query', () => {
     const file = path.join(tempDir(), 'runs.db');
     // A store as version 1 of okta-action left it.
     const v1 = new Database(file);
@@ -68,6 +68,10 @@ describe('open and migrations', () => {
     v1.exec(`INSERT INTO items (run_id, idx, input, phase, user_id, status_before, status_after, outcome, updated_at)
              VALUES ('old', 0, 'a@example.com', 'done', '00uA', 'ACTIVE', 'SUSPENDED', 'changed', '2026-11-01T00:00:01.000Z'),
                     ('old', 1, 'b@example.com', 'intent', '00uB', 'ACTIVE', NULL, NULL, '2026-11-01T00:00:01.000Z')`);
+    // Version 1 numbered events store-wide (AUTOINCREMENT): seq 5 and 9 belong to this run.
+    v1.exec(`INSERT INTO events (seq, run_id, at, item_idx, method, route, status, request_id, attempt, wait_ms, duration_ms)
+             VALUES (5, 'old', '2026-11-01T00:00:01.000Z', 0, 'GET', '/api/v1/users/{id}', 200, 'req-a', 1, 0, 3),
+                    (9, 'old', '2026-11-01T00:00:01.500Z', 0, 'POST', '/api/v1/users/{id}/lifecycle/suspend', 200, 'req-b', 1, 0, 4)`);
     v1.close();
 
     const s = RunStore.open(file);
@@ -75,10 +79,17 @@ describe('open and migrations', () => {
     const last = s.latestByUser(['00uA', '00uB']);
     expect([...last.keys()]).toEqual(['00uA']); // an unfinished item is no user's latest state
     expect(last.get('00uA')).toMatchObject({ status: 'SUSPENDED', outcome: 'changed', runId: 'old' });
+    expect([...s.events('old')].map((e) => [e.seq, e.requestId])).toEqual([[5, 'req-a'], [9, 'req-b']]);
+    // A journal on the upgraded run numbers its events on from the run's last one.
+    const j = s.journal('old');
+    j.event({ at: '2026-11-02T00:00:00.000Z', itemIndex: 1, method: 'GET', route: '/api/v1/users/{id}', status: 200, requestId: 'req-c', attempt: 1, waitMs: 0, durationMs: 2, error: null });
+    j.close();
+    expect([...s.events('old')].map((e) => [e.seq, e.requestId])).toEqual([[5, 'req-a'], [9, 'req-b'], [10, 'req-c']]);
+    expect(s.attentionItems('old', 10)).toEqual([]);
     s.close();
 
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all()).toEqual([1, 2]);
+    expect(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all()).toEqual([1, 2, 3]);
     expect(db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND name = 'items_by_user'`).get()).toBeUndefined();
     expect(db.prepare('SELECT user_id, run_id, idx FROM finished_users').all()).toEqual([{ user_id: '00uA', run_id: 'old', idx: 0 }]);
     // The user query looks users up by finished_users' key and items by theirs: no scan of items.
@@ -86,7 +97,17 @@ describe('open and migrations', () => {
     expect(plan.some((d) => /SEARCH f USING PRIMARY KEY \(user_id=\?\)/.test(d))).toBe(true);
     expect(plan.some((d) => /SEARCH i USING PRIMARY KEY \(run_id=\? AND idx=\?\)/.test(d))).toBe(true);
     expect(plan.some((d) => /SCAN i\b/.test(d))).toBe(false);
+    // Version 3: events are one b-tree keyed by run; items have no index by outcome but the partial one.
+    expect(db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND name IN ('events_by_run', 'items_by_outcome')`).all()).toEqual([]);
+    expect(db.prepare(`SELECT name FROM sqlite_sequence WHERE name = 'events'`).get()).toBeUndefined();
+    const eventsPlan = (db.prepare(`EXPLAIN QUERY PLAN SELECT seq FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT 10`).all('old', 0) as { detail: string }[]).map((r) => r.detail);
+    expect(eventsPlan).toEqual([expect.stringMatching(/SEARCH events USING PRIMARY KEY \(run_id=\? AND seq>\?\)/)]);
+    expect(() => db.prepare(`UPDATE events SET status = 500`).run()).toThrow(); // read-only connection, and append-only besides
     db.close();
+    const rw = new Database(file);
+    expect(() => rw.prepare(`DELETE FROM events WHERE run_id = 'old'`).run()).toThrow(/append-only/);
+    expect(() => rw.prepare(`UPDATE events SET status = 500 WHERE run_id = 'old'`).run()).toThrow(/append-only/);
+    rw.close();
   });
 
   it('readonly: opens an existing store, refuses writes and missing files', () => {

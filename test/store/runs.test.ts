@@ -112,7 +112,10 @@ describe('listing and finishing', () => {
     expect(s.listRuns({ limit: 1 }).map((r) => r.id)).toEqual(['new']);
     expect(s.loadRun('new')!.summary).toEqual({ already: 1 });
 
-    s.finishRun('old', { finishedAt: '2025-02-02T00:00:00.000Z', status: 'aborted', summary: {} });
+    // A run that ended is listed from its summary (summaryOf: total and every outcome), not by counting its items.
+    s.finishRun('old', { finishedAt: '2025-02-02T00:00:00.000Z', status: 'aborted', summary: { total: 3, changed: 1, not_found: 1, failed: 0 } });
+    expect(s.listRuns()[1]).toMatchObject({ id: 'old', status: 'aborted', total: 3, counts: { changed: 1, not_found: 1 }, unfinished: 1 });
+    expect(s.listRuns()[1]!.counts).not.toHaveProperty('failed');
     expect(s.latestUnfinishedRun()).toBeNull();
     expect(() => s.finishRun('ghost', { finishedAt: 'x', status: 'finished', summary: {} })).toThrow(/run ghost not found/);
     s.close();
