@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { UsageError } from '../okta/errors.js';
 import { getOperation, type OperationName } from '../okta/lifecycle.js';
 import type { Item, RunHeader } from '../engine/types.js';
-import type { LoadedRun, RunInfo, RunStore } from '../store/index.js';
+import type { RunInfo, RunStore } from '../store/index.js';
 import { ACTION_DEFAULTS, type ActionSettings } from './action.js';
 
 const storedOptions = z.object({
@@ -23,8 +23,9 @@ export function settingsOf(header: RunHeader): ActionSettings {
   return { ...parsed.data, action: header.action, dryRun: header.dryRun };
 }
 
-export function loadRunOrThrow(store: RunStore, runId: string): LoadedRun {
-  const run = store.loadRun(runId);
+/** The run without its items (they are streamed where needed), or a usage error naming the store. */
+export function runInfoOrThrow(store: RunStore, runId: string): RunInfo {
+  const run = store.runInfo(runId);
   if (!run) throw new UsageError(`No run ${runId} in ${store.path}: see okta-action runs.`);
   return run;
 }
@@ -39,9 +40,10 @@ export function runToResume(store: RunStore, runId: string | undefined): RunInfo
   return run;
 }
 
-/** The identities an earlier run deferred because of Objects Per Run, in input order. */
-export function deferredInputs(run: LoadedRun): string[] {
-  const inputs = run.items.filter((i) => i.outcome === 'deferred').map((i) => i.input);
+/** The identities an earlier run deferred because of Objects Per Run, in input order (`items`: its deferred ones will do). */
+export function deferredInputs(run: RunInfo, items: Iterable<Item>): string[] {
+  const inputs: string[] = [];
+  for (const i of items) if (i.outcome === 'deferred') inputs.push(i.input);
   if (!inputs.length) throw new UsageError(`Run ${run.header.id} deferred no identities; nothing to continue.`);
   return inputs;
 }
@@ -57,18 +59,22 @@ export interface UndoPlan {
  * unsuspend have an inverse; for every other operation the table says why it cannot be undone
  * (`irreversible`), and undo refuses with that reason before anything is sent.
  */
-export function planUndo(run: LoadedRun): UndoPlan {
+export function planUndo(run: RunInfo, items: Iterable<Item>): UndoPlan {
   const op = getOperation(run.header.action)!;
   if (run.header.dryRun) throw new UsageError(`Run ${run.header.id} was a plan; it changed nothing to undo.`);
   if (!op.inverse) throw new UsageError(`${op.label} cannot be undone (${op.irreversible ?? 'Okta has no inverse operation'}); nothing was changed.`);
-  const targets = run.items
-    .filter((i) => i.outcome === 'changed' && i.userId)
-    .map((i) => ({ userId: i.userId as string, expected: i.statusAfter, input: i.input }));
+  const targets: UndoPlan['targets'] = [];
+  for (const i of items) if (i.outcome === 'changed' && i.userId) targets.push({ userId: i.userId, expected: i.statusAfter, input: i.input });
   return { operation: op.inverse as OperationName, targets };
 }
 
+/** planUndo over the run's changed items, read from the store a page at a time. */
+export function planStoredUndo(store: RunStore, runId: string): UndoPlan & { run: RunInfo } {
+  const run = runInfoOrThrow(store, runId);
+  return { ...planUndo(run, store.iterateItems(runId, 'changed')), run };
+}
+
 /** For an undo run: the status each user was left in by the run it undoes. */
-export function expectedStatuses(store: RunStore, undoOf: string): Map<string, string | null> {
-  const plan = planUndo(loadRunOrThrow(store, undoOf));
+export function expectedStatuses(plan: UndoPlan): Map<string, string | null> {
   return new Map(plan.targets.map((t) => [t.userId, t.expected]));
 }

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { auditJsonl } from '../app/audit.js';
 import { execute, startRun } from '../app/action.js';
 import { closeAuth, resolveAuthFromFlags, verifyCredentials, type AuthFlags, type AuthPurpose } from '../app/credentials.js';
-import { expectedStatuses, loadRunOrThrow, planUndo, runToResume, settingsOf } from '../app/history.js';
+import { expectedStatuses, planStoredUndo, runInfoOrThrow, runToResume, settingsOf } from '../app/history.js';
 import { storedSource } from '../app/keeper.js';
-import { summarize, writeReport } from '../engine/report.js';
+import { summaryOf, writeReport } from '../engine/report.js';
 import { unsettledCount } from '../engine/source.js';
 import { UsageError } from '../okta/errors.js';
 import { getOperation } from '../okta/lifecycle.js';
@@ -40,7 +40,7 @@ export function registerHistory(program: Command): void {
         const needs = { groups: settings.protect.groups.length > 0 };
         const a = (auth = resolveAuthFromFlags(flags, process.env, orgOf(run.header.org), purpose, needs));
         await verifyCredentials(a, purpose, needs);
-        const expected = settings.undoOf ? expectedStatuses(opened.store, settings.undoOf) : undefined;
+        const expected = settings.undoOf ? expectedStatuses(planStoredUndo(opened.store, settings.undoOf)) : undefined;
         const source = storedSource(opened.store, run.header.id);
         process.stderr.write(`Resuming run ${run.header.id} (${run.header.action} on ${run.header.org}): ${unsettledCount(source)} of ${source.total} identities left.\n`);
         process.exitCode = await withRunSignals(source.total, (cb) =>
@@ -81,8 +81,9 @@ export function registerHistory(program: Command): void {
     .action(async (runId: string, flags: StoreFlags) => {
       const opened = openStore(flags);
       try {
-        const run = loadRunOrThrow(opened.store, runId);
-        const header = { runId, action: run.header.action, org: run.header.org, dryRun: run.header.dryRun, startedAt: run.header.startedAt, finishedAt: run.finishedAt, status: run.status, summary: summarize(run.items) };
+        const run = runInfoOrThrow(opened.store, runId);
+        const { total, counts } = opened.store.runCounts(runId);
+        const header = { runId, action: run.header.action, org: run.header.org, dryRun: run.header.dryRun, startedAt: run.header.startedAt, finishedAt: run.finishedAt, status: run.status, summary: summaryOf(total, counts) };
         await writeReport(flags.report ?? '-', header, opened.store.iterateItems(runId));
       } finally {
         opened.close();
@@ -98,15 +99,15 @@ export function registerHistory(program: Command): void {
       const opened = openStore(flags);
       let auth: AuthProvider | null = null;
       try {
-        const run = loadRunOrThrow(opened.store, runId);
-        const plan = planUndo(run);
+        const plan = planStoredUndo(opened.store, runId);
+        const { run } = plan;
         if (!plan.targets.length) throw new UsageError(`Run ${runId} changed no users; nothing to undo.`);
         const settings = { ...settingsOf(run.header), action: plan.operation, dryRun: false, maxChanges: null, undoOf: runId, objectsPerRun: Math.max(plan.targets.length, 1) };
         const needs = { groups: settings.protect.groups.length > 0 };
         const a = (auth = resolveAuthFromFlags(flags, process.env, orgOf(run.header.org), 'write', needs));
         await verifyCredentials(a, 'write', needs);
         await confirmIrreversible(`Undo of run ${runId} (${getOperation(plan.operation)!.label})`, plan.targets.length, { yes: Boolean(flags.yes), inputIsStdin: false });
-        const expected = new Map(plan.targets.map((t) => [t.userId, t.expected]));
+        const expected = expectedStatuses(plan);
         process.exitCode = await withRunSignals(plan.targets.length, (cb) =>
           startRun({ org: orgOf(run.header.org), auth: a }, settings, plan.targets.map((t) => t.userId), opened.keeper, { ...cb, expected, parentRunId: runId, actor: process.env.USER ?? null }).then((done) =>
             finishCommand(done, flags.report, a.secrets()),
@@ -127,7 +128,7 @@ export function registerHistory(program: Command): void {
       if (flags.format !== 'jsonl') throw new UsageError('--format must be jsonl.');
       const opened = openStore(flags);
       try {
-        const run = loadRunOrThrow(opened.store, runId);
+        const run = runInfoOrThrow(opened.store, runId);
         for (const line of auditJsonl({ runId, action: run.header.action, org: run.header.org, actor: run.header.actor ?? null }, opened.store.events(runId))) process.stdout.write(line);
       } finally {
         opened.close();

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ACTION_DEFAULTS, startRun, validateSettings, type ActionSettings, type CompletedRun, type RunCallbacks } from '../app/action.js';
-import { deferredInputs, loadRunOrThrow } from '../app/history.js';
+import { deferredInputs, runInfoOrThrow } from '../app/history.js';
 import { closeAuth, resolveAuthFromFlags, resolveOrg, verifyCredentials, type AuthFlags, type AuthNeeds, type AuthPurpose } from '../app/credentials.js';
 import { readDataCollectionFile, type InputFormat } from '../engine/input/index.js';
 import { exitCodeFor, formatSummary, reportItem, writeReport } from '../engine/report.js';
@@ -93,10 +93,10 @@ async function collectionFor(flags: RunFlags, keeper: OpenedStore | null): Promi
   if (flags.continue) {
     if (flags.input) throw new UsageError('Pass either --input or --continue, not both.');
     if (!keeper) throw new UsageError('--continue needs the run store.');
-    const parent = loadRunOrThrow(keeper.store, flags.continue);
+    const parent = runInfoOrThrow(keeper.store, flags.continue);
     if (flags.action && flags.action !== parent.header.action)
       throw new UsageError(`Run ${flags.continue} was ${parent.header.action}; --continue keeps its action.`);
-    return { action: parent.header.action, identities: deferredInputs(parent), parentRunId: parent.header.id };
+    return { action: parent.header.action, identities: deferredInputs(parent, keeper.store.iterateItems(parent.header.id, 'deferred')), parentRunId: parent.header.id };
   }
   if (!flags.action) throw new UsageError(`Choose an action with --action (${OPERATION_NAMES.join(', ')}).`);
   if (!flags.input) throw new UsageError("Give the data collection with --input FILE (or '-' for stdin).");

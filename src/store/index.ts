@@ -7,5 +7,5 @@ export type { StoredEvent } from './events.js';
 export type { StoreJournal, JournalOptions, JournalStats } from './journal.js';
 export type { Lease, LeaseHolder } from './lease.js';
 export type { OpenOptions } from './open.js';
-export type { LoadedRun, PageQuery, RunInfo, RunStatus, RunSummary } from './runs.js';
+export type { LoadedRun, PageQuery, RunCounts, RunInfo, RunStatus, RunSummary } from './runs.js';
 export type { LastKnown } from './users.js';

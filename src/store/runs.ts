@@ -21,7 +21,15 @@ export interface LoadedRun extends RunInfo {
   items: Item[];
 }
 
-export interface RunSummary {
+export interface RunCounts {
+  total: number;
+  /** Items per outcome (only outcomes that occur). */
+  counts: Partial<Record<Outcome, number>>;
+  /** Items with no outcome yet (pending, resolved or intent). */
+  unfinished: number;
+}
+
+export interface RunSummary extends RunCounts {
   id: string;
   action: OperationName;
   org: string;
@@ -31,11 +39,6 @@ export interface RunSummary {
   finishedAt: string | null;
   status: RunStatus;
   parentRunId: string | null;
-  total: number;
-  /** Items per outcome (only outcomes that occur). */
-  counts: Partial<Record<Outcome, number>>;
-  /** Items with no outcome yet (pending, resolved or intent). */
-  unfinished: number;
 }
 
 export interface PageQuery {
@@ -96,6 +99,9 @@ export class Runs {
       allItems: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? ORDER BY idx`),
       itemsAfter: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? AND idx > ? ORDER BY idx LIMIT ?`),
       unfinishedAfter: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? AND idx > ? AND outcome IS NULL ORDER BY idx LIMIT ?`),
+      changedAfter: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? AND idx > ? AND outcome = 'changed' ORDER BY idx LIMIT ?`),
+      unusualAfter: p(`SELECT ${ITEM_SELECT} FROM items INDEXED BY items_unusual WHERE run_id = ? AND outcome = ? AND ${UNUSUAL} AND idx > ? ORDER BY idx LIMIT ?`),
+      runCounts: p('SELECT outcome, COUNT(*) AS n FROM items WHERE run_id = ? GROUP BY outcome'),
       latestUnfinished: p(`SELECT id FROM runs WHERE status = 'running' ${NEWEST_FIRST} LIMIT 1`).pluck(),
       list: p(`SELECT ${RUN_SELECT} FROM runs ${NEWEST_FIRST} LIMIT ? OFFSET ?`),
       counts: p(`SELECT run_id, outcome, COUNT(*) AS n FROM items
@@ -210,12 +216,18 @@ export class Runs {
     const counts = (open.length === 0 ? [] : this.#s.counts.all(JSON.stringify(open))) as { run_id: string; outcome: Outcome | null; n: number }[];
     for (const c of counts) {
       const s = byRun.get(c.run_id);
-      if (!s) continue;
-      s.total += c.n;
-      if (c.outcome === null) s.unfinished += c.n;
-      else s.counts[c.outcome] = c.n;
+      if (s) addCount(s, c.outcome, c.n);
     }
     return [...byRun.values()];
+  }
+
+  /** A run's items per outcome: from its summary once it ended, else counted (one pass over its items). */
+  counts(runId: string): RunCounts {
+    const out: RunCounts = { total: 0, counts: {}, unfinished: 0 };
+    const summary = this.info(runId)?.summary ?? null;
+    if (typeof summary?.total === 'number') fromSummary(out, summary);
+    else for (const c of this.#s.runCounts.all(runId) as { outcome: Outcome | null; n: number }[]) addCount(out, c.outcome, c.n);
+    return out;
   }
 
   finish(runId: string, fin: { finishedAt: string; status: 'finished' | 'aborted'; summary: Record<string, number> }): void {
@@ -244,13 +256,18 @@ export class Runs {
 
   /**
    * Streams in pages (keyset on idx): no cursor stays open, so writers on this connection never see it busy.
-   * `unfinished`: only items with no outcome yet (those a resumed run works on).
+   * `outcome`: only items with that outcome; null: only items with none yet (those a resumed run works on).
    */
-  *iterate(runId: string, pageSize: number = STORE_DEFAULTS.iteratePageSize, unfinished = false): IterableIterator<Item> {
-    const page = unfinished ? this.#s.unfinishedAfter : this.#s.itemsAfter;
+  *iterate(runId: string, outcome?: Outcome | null, pageSize: number = STORE_DEFAULTS.iteratePageSize): IterableIterator<Item> {
+    const s = this.#s;
+    const page: (after: number) => unknown[] =
+      outcome === undefined ? (after) => s.itemsAfter.all(runId, after, pageSize)
+      : outcome === null ? (after) => s.unfinishedAfter.all(runId, after, pageSize)
+      : outcome === 'changed' ? (after) => s.changedAfter.all(runId, after, pageSize)
+      : (after) => s.unusualAfter.all(runId, outcome, after, pageSize);
     let after = -1;
     for (;;) {
-      const rows = page.all(runId, after, pageSize) as ItemRow[];
+      const rows = page(after) as ItemRow[];
       for (const r of rows) yield rowToItem(r);
       if (rows.length < pageSize) return;
       after = rows[rows.length - 1].idx;
@@ -258,8 +275,14 @@ export class Runs {
   }
 }
 
-/** A run summary (report.ts summaryOf: `total` and every outcome's count) as a RunSummary's counts. */
-function fromSummary(run: RunSummary, summary: Record<string, number>): void {
+function addCount(run: RunCounts, outcome: Outcome | null, n: number): void {
+  run.total += n;
+  if (outcome === null) run.unfinished += n;
+  else run.counts[outcome] = n;
+}
+
+/** A run summary (report.ts summaryOf: `total` and every outcome's count) as a run's counts. */
+function fromSummary(run: RunCounts, summary: Record<string, number>): void {
   run.total = summary.total ?? 0;
   let ended = 0;
   for (const [outcome, n] of Object.entries(summary)) {

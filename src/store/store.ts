@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type { Item, RunHeader } from '../engine/types.js';
+import type { Item, Outcome, RunHeader } from '../engine/types.js';
 import { STORE_DEFAULTS } from './defaults.js';
 import { StoreError, toStoreError } from './errors.js';
 import { Events, type StoredEvent } from './events.js';
@@ -8,7 +8,7 @@ import { JOURNAL_SQL, StoreJournal, type JournalOptions } from './journal.js';
 import { JournalThread } from './journal-thread.js';
 import { Leases, type Lease, type LeaseHolder } from './lease.js';
 import { connectionPragmas, openDatabase, type OpenOptions } from './open.js';
-import { Runs, type LoadedRun, type PageQuery, type RunInfo, type RunSummary } from './runs.js';
+import { Runs, type LoadedRun, type PageQuery, type RunCounts, type RunInfo, type RunSummary } from './runs.js';
 import { Users, type LastKnown } from './users.js';
 
 /**
@@ -132,14 +132,19 @@ export class RunStore {
     return this.#guard('reading items', () => this.#runs.page(runId, q));
   }
 
-  /** Items in index order, streamed page by page. */
-  iterateItems(runId: string): IterableIterator<Item> {
-    return this.#guardIter('reading items', this.#runs.iterate(runId));
+  /** Items in index order, streamed page by page; only those with `outcome` when given. */
+  iterateItems(runId: string, outcome?: Outcome): IterableIterator<Item> {
+    return this.#guardIter('reading items', this.#runs.iterate(runId, outcome));
   }
 
   /** The items with no outcome yet, in index order, streamed page by page (what a resumed run works on). */
   iterateUnfinished(runId: string): IterableIterator<Item> {
-    return this.#guardIter('reading items', this.#runs.iterate(runId, undefined, true));
+    return this.#guardIter('reading items', this.#runs.iterate(runId, null));
+  }
+
+  /** The run's items per outcome (from its summary once it ended). */
+  runCounts(runId: string): RunCounts {
+    return this.#guard('counting items', () => this.#runs.counts(runId));
   }
 
   /** The first `limit` items, in index order, whose outcome needs attention (not in OK_OUTCOMES). */

@@ -35,7 +35,7 @@ describe('planUndo', () => {
   for (const [action, message] of Object.entries(REFUSALS) as [OperationName, string][])
     it(`refuses ${action}: ${message}`, () => {
       const changed = Object.assign(newItem(0, 'a@corp.example'), { outcome: 'changed' as const, userId: '00u1', statusAfter: 'SUSPENDED' as const });
-      expect(() => planUndo(loaded(action, [changed]))).toThrow(message);
+      expect(() => planUndo(loaded(action, [changed]), [changed])).toThrow(message);
     });
   it.each([
     ['suspend', 'unsuspend', 'SUSPENDED'],
@@ -45,10 +45,10 @@ describe('planUndo', () => {
       Object.assign(newItem(0, 'a'), { outcome: 'changed' as const, userId: '00uA', statusAfter: left }),
       Object.assign(newItem(1, 'b'), { outcome: 'already' as const, userId: '00uB', statusAfter: left }),
     ];
-    expect(planUndo(loaded(action, items))).toEqual({ operation: inverse, targets: [{ userId: '00uA', expected: left, input: 'a' }] });
+    expect(planUndo(loaded(action, items), items)).toEqual({ operation: inverse, targets: [{ userId: '00uA', expected: left, input: 'a' }] });
   });
   it('a plan changed nothing to undo', () => {
-    expect(() => planUndo(loaded('contain', [], true))).toThrow('Run run-contain was a plan; it changed nothing to undo.');
+    expect(() => planUndo(loaded('contain', [], true), [])).toThrow('Run run-contain was a plan; it changed nothing to undo.');
   });
 });
 

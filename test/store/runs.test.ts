@@ -176,6 +176,27 @@ describe('reading items', () => {
     expect([...s.iterateItems('ghost')]).toEqual([]);
     s.close();
   });
+
+  it('iterateItems with an outcome streams only those items, across pages, in index order; runCounts counts a run until it ends, then reads its summary', () => {
+    const s = open();
+    const N = 2_600; // more than two pages of STORE_DEFAULTS.iteratePageSize
+    const outcomeOf = (i: number) => (i % 10 === 0 ? 'deferred' : i % 3 === 0 ? null : 'changed');
+    s.createRun(header('r1'), Array.from({ length: N }, (_, i) => (outcomeOf(i) === null ? newItem(i, `u${i}`) : doneItem(i, outcomeOf(i)!))));
+    s.createRun(header('r2'), [doneItem(0, 'deferred'), doneItem(1)]);
+    const indexes = (outcome: 'changed' | 'deferred') => Array.from({ length: N }, (_, i) => i).filter((i) => outcomeOf(i) === outcome);
+    expect([...s.iterateItems('r1', 'deferred')].map((i) => i.index)).toEqual(indexes('deferred'));
+    expect([...s.iterateItems('r1', 'changed')].map((i) => i.index)).toEqual(indexes('changed'));
+    expect([...s.iterateItems('r1', 'failed')]).toEqual([]);
+    expect([...s.iterateUnfinished('r1')].map((i) => i.index)).toEqual(Array.from({ length: N }, (_, i) => i).filter((i) => outcomeOf(i) === null));
+
+    const counted = { total: N, counts: { changed: indexes('changed').length, deferred: indexes('deferred').length }, unfinished: N - indexes('changed').length - indexes('deferred').length };
+    expect(s.runCounts('r1')).toEqual(counted);
+    expect(s.runCounts('ghost')).toEqual({ total: 0, counts: {}, unfinished: 0 });
+    // Once the run ends, its stored summary is the count (the items are not read again).
+    s.finishRun('r1', { finishedAt: '2025-01-01T01:00:00.000Z', status: 'aborted', summary: { total: N, changed: counted.counts.changed, deferred: counted.counts.deferred, failed: 0 } });
+    expect(s.runCounts('r1')).toEqual(counted);
+    s.close();
+  });
 });
 
 describe('events', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { expectedStatuses, loadRunOrThrow, planUndo, settingsOf } from '../../app/history.js';
+import { expectedStatuses, planStoredUndo, settingsOf } from '../../app/history.js';
 import { reportItem } from '../../engine/report.js';
 import { OUTCOMES, type Outcome } from '../../engine/types.js';
 import { getOperation } from '../../okta/lifecycle.js';
@@ -88,7 +88,7 @@ export function registerRunRoutes(api: Api, ctx: ConsoleContext): void {
       if (view.live) throw new HttpError(409, 'not_undoable', 'The run is still going.');
       let plan;
       try {
-        plan = planUndo(loadRunOrThrow(ctx.store, params.id));
+        plan = planStoredUndo(ctx.store, params.id);
       } catch (err) {
         if (err instanceof UsageError) throw new HttpError(409, 'not_undoable', err.message);
         throw err;
@@ -96,11 +96,10 @@ export function registerRunRoutes(api: Api, ctx: ConsoleContext): void {
       if (!plan.targets.length) throw new HttpError(409, 'not_undoable', 'The run changed no user; nothing to undo.');
       const conn = connectionOf(ctx.integration.get(), ctx.secrets, ctx.allowLoopbackOrg);
       if (conn.org.origin !== view.org) throw new HttpError(409, 'not_undoable', `The run was on ${view.org}; the integration now points at ${conn.org.origin}.`);
-      const loaded = ctx.store.loadRun(params.id)!;
-      const settings = { ...settingsOf(loaded.header), action: plan.operation, dryRun: false, maxChanges: null, undoOf: params.id, objectsPerRun: Math.max(plan.targets.length, 1) };
+      const settings = { ...settingsOf(plan.run.header), action: plan.operation, dryRun: false, maxChanges: null, undoOf: params.id, objectsPerRun: Math.max(plan.targets.length, 1) };
       const id = await ctx.runs.start(conn, {
         kind: 'undo', workflowId: view.workflowId, workflowName: view.workflowName ? `Undo of ${view.workflowName}` : `Undo of ${getOperation(view.action)!.label}`, collectionId: null,
-        identities: plan.targets.map((t) => t.userId), settings, actor: session!.username, parentRunId: params.id, expected: expectedStatuses(ctx.store, params.id),
+        identities: plan.targets.map((t) => t.userId), settings, actor: session!.username, parentRunId: params.id, expected: expectedStatuses(plan),
       });
       return reply.code(202).send({ runId: id });
     },

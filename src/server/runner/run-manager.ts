@@ -116,9 +116,15 @@ export class RunManager {
     this.#deps.log.warn({ runId: run.snapshot.runId, err: message }, 'run failed');
     // Nothing was sent yet: close the run in the store as aborted (else it would stay resumable).
     try {
-      const items = [...this.#deps.store.iterateItems(run.snapshot.runId)];
-      if (!items.some((i) => i.phase === 'intent' || (i.phase === 'done' && i.attempts > 0)))
-        this.#deps.store.finishRun(run.snapshot.runId, { finishedAt: new Date().toISOString(), status: 'aborted', summary: summarize(items) });
+      let sent = false;
+      const items = this.#deps.store.iterateItems(run.snapshot.runId);
+      const summary = summarize((function* () {
+        for (const i of items) {
+          if (i.phase === 'intent' || (i.phase === 'done' && i.attempts > 0)) sent = true;
+          yield i;
+        }
+      })());
+      if (!sent) this.#deps.store.finishRun(run.snapshot.runId, { finishedAt: new Date().toISOString(), status: 'aborted', summary });
     } catch (e) {
       this.#deps.log.warn({ runId: run.snapshot.runId, err: (e as Error).message }, 'could not close the failed run');
     }

@@ -1,6 +1,6 @@
-import { OUTCOMES, type Outcome } from '../../engine/types.js';
+import type { Outcome } from '../../engine/types.js';
 import { getOperation, type OperationName } from '../../okta/lifecycle.js';
-import type { RunStore, RunSummary } from '../../store/index.js';
+import type { RunSummary } from '../../store/index.js';
 import type { ConsoleContext } from '../context.js';
 import type { ConsoleRun } from '../db/console-runs.js';
 
@@ -27,16 +27,6 @@ export interface RunView {
 }
 
 /** Items per outcome from the store's index (cheap for any run size). */
-export function countsOf(store: RunStore, runId: string): { total: number; counts: Partial<Record<Outcome, number>>; unfinished: number } {
-  const counts: Partial<Record<Outcome, number>> = {};
-  for (const o of OUTCOMES) {
-    const n = store.itemsPage(runId, { offset: 0, limit: 0, outcome: o }).total;
-    if (n > 0) counts[o] = n;
-  }
-  const unfinished = store.itemsPage(runId, { offset: 0, limit: 0, outcome: null }).total;
-  const total = store.itemsPage(runId, { offset: 0, limit: 0 }).total;
-  return { total, counts, unfinished };
-}
 
 function undoOf(action: OperationName, dryRun: boolean, status: string, changed: number): RunView['undo'] {
   const op = getOperation(action)!;
@@ -51,7 +41,7 @@ function undoOf(action: OperationName, dryRun: boolean, status: string, changed:
 
 function fromConsole(ctx: ConsoleContext, r: ConsoleRun): RunView {
   const live = ctx.runs.get(r.runId);
-  const { total, counts, unfinished } = countsOf(ctx.store, r.runId);
+  const { total, counts, unfinished } = ctx.store.runCounts(r.runId);
   const status = live && !live.ended ? 'running' : r.status;
   return {
     id: r.runId, kind: r.kind, action: r.action, actionLabel: getOperation(r.action)!.label, org: r.org, dryRun: r.dryRun, actor: r.startedBy, workflowId: r.workflowId, workflowName: r.workflowName,
@@ -72,9 +62,9 @@ function fromStore(s: RunSummary): RunView {
 export function runView(ctx: ConsoleContext, runId: string): RunView | null {
   const r = ctx.consoleRuns.get(runId);
   if (r) return fromConsole(ctx, r);
-  const loaded = ctx.store.loadRun(runId);
+  const loaded = ctx.store.runInfo(runId);
   if (!loaded) return null;
-  const { total, counts, unfinished } = countsOf(ctx.store, runId);
+  const { total, counts, unfinished } = ctx.store.runCounts(runId);
   const h = loaded.header;
   return fromStore({ id: h.id, action: h.action, org: h.org, dryRun: h.dryRun, actor: h.actor ?? null, startedAt: h.startedAt, finishedAt: loaded.finishedAt, status: loaded.status, parentRunId: h.parentRunId ?? null, total, counts, unfinished });
 }
