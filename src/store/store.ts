@@ -93,6 +93,8 @@ export class RunStore {
     return this.#guard('opening a journal', () => {
       if (this.#db.readonly) throw new StoreError(`${this.path} is open read-only; cannot journal run ${runId}`);
       if (!this.#runs.exists(runId)) throw new StoreError(`run ${runId} not found in ${this.path}`);
+      // Each journal numbers the run's events on from the highest stored: two at once would collide.
+      if ([...this.#journals].some((j) => j.runId === runId)) throw new StoreError(`run ${runId} already has an open journal in ${this.path}`);
       this.#thread ??= new JournalThread(this.path, JOURNAL_SQL, connectionPragmas(this.#opts), this.#opts.writerNice ?? STORE_DEFAULTS.writerNice);
       const j: StoreJournal = new StoreJournal(this.#thread, runId, this.#events.lastSeq(runId), opts, () => {
         this.#journals.delete(j);

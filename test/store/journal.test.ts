@@ -54,6 +54,22 @@ describe('intent durability', () => {
   });
 });
 
+describe('one journal per run', () => {
+  it('a second open journal on the same run is refused (they would number its events alike); after close it may open, and numbers on', async () => {
+    const t = setup(2);
+    const ev = (requestId: string) => ({ at: '2025-01-01T00:00:00.000Z', itemIndex: 0, method: 'GET', route: '/api/v1/users/{id}', status: 200, requestId, attempt: 1, waitMs: 0, durationMs: 1, error: null });
+    const first = t.store.journal('r1');
+    expect(() => t.store.journal('r1')).toThrow(/run r1 already has an open journal in /);
+    first.event(ev('a'));
+    first.close();
+    const second = t.store.journal('r1');
+    second.event(ev('b'));
+    await second.flush();
+    expect([...t.store.events('r1')].map((e) => [e.seq, e.requestId])).toEqual([[1, 'a'], [2, 'b']]);
+    t.done();
+  });
+});
+
 describe('group commit', () => {
   it('1,000 concurrent intents (with resolved, outcome and event rows) take a handful of commits, not 1,000', async () => {
     const t = setup(1000);
