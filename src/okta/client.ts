@@ -112,9 +112,12 @@ export class OktaClient {
   }
 
   async #send<T>(spec: RequestSpec): Promise<OktaResponse<T>> {
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) qs.set(k, v);
-    const path = qs.size ? `${spec.path}?${qs.toString()}` : spec.path;
+    let path = spec.path;
+    if (spec.query) {
+      const qs = new URLSearchParams();
+      for (const [k, v] of Object.entries(spec.query)) if (v !== undefined) qs.set(k, v);
+      if (qs.size) path = `${spec.path}?${qs.toString()}`;
+    }
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const headers: Record<string, string> = {
       accept: 'application/json',

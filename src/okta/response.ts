@@ -32,6 +32,11 @@ function single(value: string | string[] | undefined): string | undefined {
 export function parseRateLimit(headers: IncomingHttpHeaders): RateLimitHeaders | null {
   const nums = (name: string): number[] => {
     const raw = headers[name];
+    // The usual case, once per response: one header with one number.
+    if (typeof raw === 'string' && !raw.includes(',')) {
+      const n = Number(raw.trim());
+      return Number.isFinite(n) ? [n] : [];
+    }
     const parts = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).flatMap((v) => v.split(','));
     return parts.map((p) => Number(p.trim())).filter((n) => Number.isFinite(n));
   };
