@@ -26,8 +26,6 @@ export interface RunView {
   undo: { possible: boolean; reason: string | null; label: string | null };
 }
 
-/** Items per outcome from the store's index (cheap for any run size). */
-
 function undoOf(action: OperationName, dryRun: boolean, status: string, changed: number): RunView['undo'] {
   const op = getOperation(action)!;
   const inverse = op.inverse ? getOperation(op.inverse)! : null;
