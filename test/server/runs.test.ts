@@ -133,7 +133,11 @@ describe('runs through the console against the simulator', () => {
       const w = await workflow('Slow', others().map((u) => u.profile.login), 'unlock');
       await admin.put(`/api/workflows/${w.id}`, { name: 'Slow', collectionId: w.collectionId, config: { ...w.config, concurrency: 1 } });
       const { runId } = (await admin.post(`/api/workflows/${w.id}/runs`, { dryRun: true })).json();
-      expect((await admin.get(`/api/runs/${runId}`)).json()).toMatchObject({ live: true, status: 'running' });
+      const live = (await admin.get(`/api/runs/${runId}`)).json();
+      expect(live).toMatchObject({ live: true, status: 'running', total: others().length });
+      // Counted from the run's progress in memory: every identity is either counted or unfinished.
+      expect(live.unfinished).toBeGreaterThan(0);
+      expect(Object.values(live.counts as Record<string, number>).reduce((a, b) => a + b, 0) + live.unfinished).toBe(others().length);
       const stop = await admin.post(`/api/runs/${runId}/stop`);
       expect(stop.statusCode).toBe(202);
       const run = await waitForRun(admin, runId);

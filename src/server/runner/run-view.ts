@@ -39,8 +39,12 @@ function undoOf(action: OperationName, dryRun: boolean, status: string, changed:
 
 function fromConsole(ctx: ConsoleContext, r: ConsoleRun): RunView {
   const live = ctx.runs.get(r.runId);
-  const { total, counts, unfinished } = ctx.store.runCounts(r.runId);
-  const status = live && !live.ended ? 'running' : r.status;
+  // A run going on in this process counts in memory (the store would count its rows on every view).
+  const running = live && !live.ended ? live.snapshot : null;
+  const { total, counts, unfinished } = running
+    ? { total: running.total, counts: running.counts, unfinished: Math.max(0, running.total - running.done) }
+    : ctx.store.runCounts(r.runId);
+  const status = running ? 'running' : r.status;
   return {
     id: r.runId, kind: r.kind, action: r.action, actionLabel: getOperation(r.action)!.label, org: r.org, dryRun: r.dryRun, actor: r.startedBy, workflowId: r.workflowId, workflowName: r.workflowName,
     parentRunId: r.parentRunId, startedAt: r.startedAt, finishedAt: r.finishedAt, status, total, counts, unfinished, error: r.error, live: Boolean(live && !live.ended),
