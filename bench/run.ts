@@ -180,9 +180,9 @@ most of the org's 75 concurrent requests to its other integrations; at 75, which
 if (want('S3')) {
   process.stderr.write('S3 overhead\n');
   const cfg = { users: 36_000, seed: 14, latencyMs: 0, concurrency: 75, buckets: { write: { limit: null }, read: { limit: null }, list: { limit: null } }, log: false };
-  // The machine is shared by client and simulator (2 cores), so one run varies by ±20 %: the rows
-  // that the targets compare (journal on/off, raw undici) are the median of TRIALS interleaved runs.
-  const TRIALS = quick ? 1 : 3;
+  // The machine is shared by client and simulator (2 cores), and its speed drifts (one run varies by
+  // ±20 %): the rows the targets compare (journal on/off, raw undici) are the median of TRIALS interleaved runs.
+  const TRIALS = quick ? 1 : 5;
   const on: Row[] = [];
   const off: Row[] = [];
   const rawRuns: Row[] = [];
@@ -208,7 +208,13 @@ if (want('S3')) {
     const ids = 20_000 / (r.elapsedMs / 1000);
     return `| ${r.label} | ${fmt(r.elapsedMs / 1000)} | ${fmt(ids, 0)} | ${fmt(((2 * ids) / rawRps) * 100)} % | ${fmt(r.cpuMs / 1000)} | ${r.maxRssMB} | ${r.errors} |`;
   });
-  const [onMedian, offMedian] = [rows[0]!, rows[1]!];
+  // The machine's speed drifts between trials (another tenant's load), so the ratios the targets name
+  // are taken within each trial, where the runs sit back to back, and their median is reported.
+  const paired = (num: Row[], den: Row[]) => num.map((n, t) => n.elapsedMs / den[t]!.elapsedMs).sort((a, b) => a - b);
+  const pct = (xs: number[]) => `${fmt(xs[Math.floor(xs.length / 2)]! * 100)} %`;
+  const pctAll = (xs: number[]) => xs.map((x) => fmt(x * 100, 0)).join(' / ');
+  const journalKept = paired(off, on);
+  const ofRaw = paired(rawRuns, on);
   section('s3', `## S3 — overhead (20,000 suspends: a GET and a POST each; zero latency; unlimited buckets)
 
 | strategy | total s | identities/s | request rate vs raw undici | CPU s | peak RSS MB | failed |
@@ -217,10 +223,12 @@ ${table.join('\n')}
 
 The simulator runs in its own process on the same 2 cores. Rows 1, 2 and (e) are the median of ${TRIALS} interleaved runs
 (total s: journal on ${spread(on)}; no journal ${spread(off)}; raw undici ${spread(rawRuns)}).
-**Journal overhead:** with the SQLite journal okta-action keeps ${fmt((offMedian.elapsedMs / onMedian.elapsedMs) * 100)} % of its throughput
-without it (target ≥ 80 %).
+Within each trial (runs back to back, so the machine's drift between trials cancels), the median ratio:
+**journal overhead:** with the SQLite journal okta-action keeps ${pct(journalKept)} of its throughput without it
+(target ≥ 80 %; per trial, sorted: ${pctAll(journalKept)} %); **against raw undici**, journal on, it reaches ${pct(ofRaw)} of its request
+rate (target ≥ 50 %; ${pctAll(ofRaw)} %). The table's column compares the medians instead.
 `);
-  save('s3', { rows, trials: { journalOn: on, noJournal: off, rawUndici: rawRuns } });
+  save('s3', { rows, journalKept, ofRaw, trials: { journalOn: on, noJournal: off, rawUndici: rawRuns } });
 }
 
 // S4: scale. 200,000 identities from a file, zero latency, through the real CLI (dist/cli/main.js)
