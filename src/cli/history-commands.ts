@@ -82,7 +82,7 @@ export function registerHistory(program: Command): void {
       const opened = openStore(flags);
       try {
         const run = runInfoOrThrow(opened.store, runId);
-        const { total, counts } = opened.store.runCounts(runId);
+        const { total, counts } = opened.store.runCounts(runId, run);
         const header = { runId, action: run.header.action, org: run.header.org, dryRun: run.header.dryRun, startedAt: run.header.startedAt, finishedAt: run.finishedAt, status: run.status, summary: summaryOf(total, counts) };
         await writeReport(flags.report ?? '-', header, opened.store.iterateItems(runId));
       } finally {

@@ -209,8 +209,8 @@ export class Runs {
     // (a run of 200,000 items takes ~100 ms to count).
     const open: string[] = [];
     for (const r of rows) {
-      const summary = r.summary_json === null ? null : (JSON.parse(r.summary_json) as Record<string, number>);
-      if (typeof summary?.total === 'number') fromSummary(byRun.get(r.id)!, summary);
+      const ended = endedCounts(r.summary_json === null ? null : (JSON.parse(r.summary_json) as Record<string, number>));
+      if (ended) Object.assign(byRun.get(r.id)!, ended);
       else open.push(r.id);
     }
     const counts = (open.length === 0 ? [] : this.#s.counts.all(JSON.stringify(open))) as { run_id: string; outcome: Outcome | null; n: number }[];
@@ -221,12 +221,15 @@ export class Runs {
     return [...byRun.values()];
   }
 
-  /** A run's items per outcome: from its summary once it ended, else counted (one pass over its items). */
-  counts(runId: string): RunCounts {
+  /**
+   * A run's items per outcome: from its summary once it ended, else counted (one pass over its items).
+   * `summary`: the run's stored summary when the caller already read the run (RunInfo.summary).
+   */
+  counts(runId: string, summary: Record<string, number> | null = this.info(runId)?.summary ?? null): RunCounts {
+    const ended = endedCounts(summary);
+    if (ended) return ended;
     const out: RunCounts = { total: 0, counts: {}, unfinished: 0 };
-    const summary = this.info(runId)?.summary ?? null;
-    if (typeof summary?.total === 'number') fromSummary(out, summary);
-    else for (const c of this.#s.runCounts.all(runId) as { outcome: Outcome | null; n: number }[]) addCount(out, c.outcome, c.n);
+    for (const c of this.#s.runCounts.all(runId) as { outcome: Outcome | null; n: number }[]) addCount(out, c.outcome, c.n);
     return out;
   }
 
@@ -281,9 +284,10 @@ function addCount(run: RunCounts, outcome: Outcome | null, n: number): void {
   else run.counts[outcome] = n;
 }
 
-/** A run summary (report.ts summaryOf: `total` and every outcome's count) as a run's counts. */
-function fromSummary(run: RunCounts, summary: Record<string, number>): void {
-  run.total = summary.total ?? 0;
+/** A stored run summary (report.ts summaryOf: `total` and every outcome's count) as counts; null without one. */
+function endedCounts(summary: Record<string, number> | null): RunCounts | null {
+  if (typeof summary?.total !== 'number') return null;
+  const run: RunCounts = { total: summary.total, counts: {}, unfinished: 0 };
   let ended = 0;
   for (const [outcome, n] of Object.entries(summary)) {
     if (outcome === 'total' || !(n > 0)) continue;
@@ -291,6 +295,7 @@ function fromSummary(run: RunCounts, summary: Record<string, number>): void {
     ended += n;
   }
   run.unfinished = Math.max(0, run.total - ended);
+  return run;
 }
 
 function clampInt(n: number, min: number, max: number): number {

@@ -144,9 +144,9 @@ export class RunStore {
     return this.#guardIter('reading items', this.#runs.iterate(runId, null));
   }
 
-  /** The run's items per outcome (from its summary once it ended). */
-  runCounts(runId: string): RunCounts {
-    return this.#guard('counting items', () => this.#runs.counts(runId));
+  /** The run's items per outcome (from its summary once it ended; pass `info` when the run is already read). */
+  runCounts(runId: string, info?: RunInfo): RunCounts {
+    return this.#guard('counting items', () => (info ? this.#runs.counts(runId, info.summary) : this.#runs.counts(runId)));
   }
 
   /** The first `limit` items, in index order, whose outcome needs attention (not in OK_OUTCOMES). */

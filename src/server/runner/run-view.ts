@@ -66,7 +66,7 @@ export function runView(ctx: ConsoleContext, runId: string): RunView | null {
   if (r) return fromConsole(ctx, r);
   const loaded = ctx.store.runInfo(runId);
   if (!loaded) return null;
-  const { total, counts, unfinished } = ctx.store.runCounts(runId);
+  const { total, counts, unfinished } = ctx.store.runCounts(runId, loaded);
   const h = loaded.header;
   return fromStore({ id: h.id, action: h.action, org: h.org, dryRun: h.dryRun, actor: h.actor ?? null, startedAt: h.startedAt, finishedAt: loaded.finishedAt, status: loaded.status, parentRunId: h.parentRunId ?? null, total, counts, unfinished });
 }
