@@ -2,6 +2,7 @@ import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { guardedLookup } from './address-guard.js';
 import type { AuthProvider } from './auth.js';
 import { OktaApiError, OktaTransportError, type TransportPhase } from './errors.js';
+import { exchange, type Answer } from './exchange.js';
 import type { OrgUrl } from './org-url.js';
 import { parseRateLimit, parseServerDate, type OktaResponse } from './response.js';
 import { VERSION } from '../version.js';
@@ -131,37 +132,30 @@ export class OktaClient {
       headers['x-okta-retry-count'] = String(spec.retry.retryCount);
     }
     const sentAt = Date.now();
-    let res: Dispatcher.ResponseData;
+    let res: Answer;
     try {
-      res = await this.#dispatcher.request({ origin: this.org.origin, path, method: spec.method, headers, body });
-    } catch (err) {
-      throw transportError(err);
-    }
-    const receivedAt = Date.now();
-    let text: string;
-    try {
-      text = await res.body.text();
+      res = await exchange(this.#dispatcher, { origin: this.org.origin, path, method: spec.method, headers, body });
     } catch (err) {
       throw transportError(err);
     }
     let parsed: unknown = null;
-    if (text.length) {
+    if (res.text.length) {
       try {
-        parsed = JSON.parse(text);
+        parsed = JSON.parse(res.text);
       } catch {
-        parsed = { errorSummary: `Okta answered HTTP ${res.statusCode} with a body that is not JSON` };
+        parsed = { errorSummary: `Okta answered HTTP ${res.status} with a body that is not JSON` };
       }
     }
     const requestId = res.headers['x-okta-request-id'];
     return {
-      status: res.statusCode,
-      headers: res.headers as OktaResponse['headers'],
+      status: res.status,
+      headers: res.headers,
       body: parsed as T,
       requestId: (Array.isArray(requestId) ? requestId[0] : requestId) ?? null,
-      rateLimit: parseRateLimit(res.headers as OktaResponse['headers']),
-      serverDate: parseServerDate(res.headers as OktaResponse['headers']),
+      rateLimit: parseRateLimit(res.headers),
+      serverDate: parseServerDate(res.headers),
       sentAt,
-      receivedAt,
+      receivedAt: res.receivedAt,
     };
   }
 
