@@ -37,9 +37,9 @@ export function storeKeeper(store: RunStore): RunKeeper & { close(): void } {
       take(header.id);
     },
     journal(runId: string) {
-      // Intents gather for up to 2 ms before their commit: fewer, larger transactions at full speed,
-      // and nothing a person can notice at Okta's pace.
-      return store.journal(runId, { lease: take(runId), maxDelayMs: 2 });
+      // Commits that intents wait for start at least 5 ms apart: at full speed (S3) a run makes about
+      // 1,300 commits for 20,000 users instead of about 3,000; at Okta's pace no intent waits.
+      return store.journal(runId, { lease: take(runId), maxDelayMs: 5 });
     },
     finish(runId, fin) {
       store.finishRun(runId, fin);

@@ -8,7 +8,12 @@ import { EVENT_COLUMNS, ITEM_COLUMNS, eventValues, itemValues, type EventValues,
 export interface JournalOptions {
   /** Intents per transaction at most (reaching it closes the batch; later intents form the next). */
   maxBatch?: number;
-  /** Extra window (ms) to gather intents; 0 = end of the current event-loop turn. */
+  /**
+   * Least time (ms) between the starts of two commits that intents wait for: intents arriving
+   * sooner gather into the next batch. After a quiet spell an intent commits at the end of the
+   * current event-loop turn; 0 = always so (self-clocked: a batch leaves as soon as the last one
+   * is committed).
+   */
   maxDelayMs?: number;
   /** Buffered non-intent rows that trigger a commit. */
   maxBuffered?: number;
@@ -74,8 +79,9 @@ class Batch {
  * call order (each a copy of the item as it was at the call) and replayed in that order, so an
  * item's rows can never land out of order. intent() appends its row to the same buffer; the
  * buffer goes to the writer as ONE transaction, and its promises resolve after that commits.
- * One batch is in flight at a time: intents that arrive while it commits form the next one
- * (self-clocking, so batches grow exactly when commits are the bottleneck). Each row's phase
+ * One batch is in flight at a time: intents that arrive while it commits form the next one, which
+ * leaves when that commit is done and at least maxDelayMs after it left (so batches grow when
+ * commits are the bottleneck, and at full speed a run makes a few hundred commits a second, not thousands). Each row's phase
  * comes from the call (resolved→'resolved', intent→'intent', outcome→'done'); the upsert never
  * turns an 'intent' back into 'resolved' — only an outcome clears it, since a POST may have been
  * sent. A failed commit poisons the journal: every later intent()/flush() rejects, so the engine
@@ -93,6 +99,8 @@ export class StoreJournal implements RunJournal {
   #inflight: { seq: number; batch: Batch } | null = null;
   #soon: { timer: NodeJS.Timeout } | { immediate: NodeJS.Immediate } | null = null;
   #background: NodeJS.Timeout | null = null;
+  /** performance.now() when the last batch went to the writer. */
+  #lastPost = -Infinity;
   #failure: StoreError | null = null;
   /** The seq of the run's last event taken (events.ts): the next is one more. */
   #eventSeq: number;
@@ -147,11 +155,8 @@ export class StoreJournal implements RunJournal {
       const batch = this.#open;
       batch.waiters.push({ resolve, reject, intent: true });
       if (++batch.intents >= this.#opts.maxBatch) this.#seal();
-      if (this.#soon === null) {
-        this.#soon = this.#opts.maxDelayMs > 0
-          ? { timer: setTimeout(this.#pump, this.#opts.maxDelayMs) }
-          : { immediate: setImmediate(this.#pump) };
-      }
+      // While a batch commits, its end schedules the next one.
+      if (this.#soon === null && this.#inflight === null) this.#schedule();
     });
   }
 
@@ -225,6 +230,12 @@ export class StoreJournal implements RunJournal {
     }
   }
 
+  /** Post the waiting intents once maxDelayMs has passed since the last batch left (at the end of this turn at the earliest). */
+  #schedule(): void {
+    const wait = this.#lastPost + this.#opts.maxDelayMs - performance.now();
+    this.#soon = wait > 0 ? { timer: setTimeout(this.#pump, wait) } : { immediate: setImmediate(this.#pump) };
+  }
+
   #cancelTimers(): void {
     if (this.#soon !== null) {
       if ('timer' in this.#soon) clearTimeout(this.#soon.timer);
@@ -252,6 +263,7 @@ export class StoreJournal implements RunJournal {
       this.#settled(batch, null);
       return;
     }
+    this.#lastPost = performance.now();
     const seq = this.#thread.write({ runId: this.runId, items, events: batch.events, token: this.#token }, (err) => {
       this.#inflight = null;
       if (err === null) {
@@ -281,10 +293,15 @@ export class StoreJournal implements RunJournal {
       if (w.intent) this.#stats.intents += 1;
       w.resolve();
     }
-    // Whatever gathered meanwhile goes next if anybody waits for it; plain rows wait for their timers.
+    // Whatever gathered meanwhile goes next if anybody waits for it: full batches, a flush() and a
+    // full buffer at once, intents once maxDelayMs has passed since this batch left; plain rows wait for their timers.
     if (this.#closed) return;
-    if (this.#sealed.length > 0 || this.#open.waiters.length > 0 || this.#open.rows >= this.#opts.maxBuffered) this.#pump();
-    else if (this.#open.rows > 0) this.#buffered();
+    const open = this.#open;
+    if (this.#sealed.length > 0 || open.rows >= this.#opts.maxBuffered || open.waiters.length > open.intents) this.#pump();
+    else if (open.intents > 0) {
+      this.#cancelTimers();
+      this.#schedule();
+    } else if (open.rows > 0) this.#buffered();
   }
 
   #reject(batches: Batch[]): void {

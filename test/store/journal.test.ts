@@ -111,6 +111,24 @@ describe('group commit', () => {
     t.done();
   });
 
+  it('maxDelayMs spaces the commits of a steady stream of intents, yet a lone intent after a quiet spell does not wait', async () => {
+    const t = setup(51);
+    const j = t.store.journal('r1', { maxDelayMs: 100 });
+    // Ten senders, each awaiting its intent before the next (as the engine's writes do).
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 10 }, async () => { while (next < 50) await j.intent(intentItem(next++)); }));
+    const elapsed = performance.now() - t0;
+    expect(j.stats.commits).toBe(5); // ten intents a batch, not one commit per round trip
+    expect(elapsed).toBeGreaterThanOrEqual(4 * 100 - 5);
+    await new Promise((r) => setTimeout(r, 120));
+    const t1 = performance.now();
+    await j.intent(intentItem(50));
+    expect(performance.now() - t1).toBeLessThan(80);
+    expect(j.stats.commits).toBe(6);
+    t.done();
+  });
+
   it('a lone intent commits without waiting for company (maxDelayMs 0 = end of the event-loop turn)', async () => {
     const t = setup(200);
     const j = t.store.journal('r1');
