@@ -10,7 +10,11 @@ import { EMPTY_PROTECTION, protectionReason, type ProtectionPolicy } from './pro
 import { itemError, Resolver, type Resolution } from './resolve.js';
 import { InFlight } from './in-flight.js';
 import { arraySource, unsettledCount, type ItemSource } from './source.js';
+import { isoStamp } from './stamp.js';
 import { NO_JOURNAL, type Item, type ItemError, type ItemStep, type Outcome, type RequestEvent, type RunJournal } from './types.js';
+
+/** What the recorder hands out when there is no journal. */
+const ignoreEvent = (): void => {};
 
 export interface RunSettings {
   operation: LifecycleOperation;
@@ -83,8 +87,16 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
   const workCount = unsettledCount(source);
   let done = total - workCount;
 
-  const recorder = (item: Item | null) => (e: Omit<RequestEvent, 'at' | 'itemIndex'>) =>
-    journal.event({ ...e, at: new Date().toISOString(), itemIndex: item ? item.index : null });
+  const stamp = isoStamp();
+  // Without a journal nobody keeps events: build none. With one, each event is built field by
+  // field (spreading `e` into a literal with new keys is V8's slow path, about 3 µs an event).
+  const recorder = journal === NO_JOURNAL
+    ? () => ignoreEvent
+    : (item: Item | null) => (e: Omit<RequestEvent, 'at' | 'itemIndex'>) =>
+        journal.event({
+          at: stamp(), itemIndex: item ? item.index : null, method: e.method, route: e.route, status: e.status,
+          requestId: e.requestId, attempt: e.attempt, waitMs: e.waitMs, durationMs: e.durationMs, error: e.error,
+        });
 
   const finish = (item: Item, outcome: Outcome, extra: Partial<Item> = {}): void => {
     Object.assign(item, extra, { outcome, phase: 'done' });

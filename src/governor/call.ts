@@ -30,8 +30,12 @@ export class CallLedger {
     return cls === 'rate_limited' ? this.rateLimited : cls === 'concurrency_limited' ? this.concurrencyLimited : this.transientFailures;
   }
 
+  /** Built field by field: spreading `r` into a literal with keys it lacks is V8's slow path (about 3 µs a call, per request). */
   result<T>(r: { response?: OktaResponse<T>; settled?: T }): GovernedResult<T> {
-    return { ...r, attempts: this.attempts, waitMs: this.waitMs, rateLimited: this.rateLimited };
+    const out: GovernedResult<T> = { attempts: this.attempts, waitMs: this.waitMs, rateLimited: this.rateLimited };
+    if (r.response !== undefined) out.response = r.response;
+    if ('settled' in r) out.settled = r.settled;
+    return out;
   }
 
   /** The error to throw: the original, with what this call went through attached. */

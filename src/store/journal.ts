@@ -1,4 +1,5 @@
 import type { Item, ItemPhase, RequestEvent, RunJournal } from '../engine/types.js';
+import { isoStamp } from '../engine/stamp.js';
 import { STORE_DEFAULTS } from './defaults.js';
 import { StoreError } from './errors.js';
 import type { JournalSql, JournalThread } from './journal-thread.js';
@@ -105,6 +106,7 @@ export class StoreJournal implements RunJournal {
   /** The seq of the run's last event taken (events.ts): the next is one more. */
   #eventSeq: number;
   #closed = false;
+  readonly #stamp = isoStamp();
   readonly #stats: JournalStats = { commits: 0, itemRows: 0, eventRows: 0, intents: 0 };
 
   /** `lastEventSeq`: the run's highest stored event seq (Events.lastSeq). */
@@ -147,7 +149,7 @@ export class StoreJournal implements RunJournal {
       this.#assertOpen();
       if (this.#failure) throw this.#failure;
       this.#supersede(item.index);
-      this.#open.items.push(itemValues(item, 'intent', new Date().toISOString()));
+      this.#open.items.push(itemValues(item, 'intent', this.#stamp()));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -196,7 +198,7 @@ export class StoreJournal implements RunJournal {
     const batch = this.#open;
     if (phase === 'resolved') batch.resolvedAt.set(item.index, batch.items.length);
     else this.#supersede(item.index);
-    batch.items.push(itemValues(item, phase, new Date().toISOString()));
+    batch.items.push(itemValues(item, phase, this.#stamp()));
     this.#buffered();
   }
 
