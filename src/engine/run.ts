@@ -248,14 +248,15 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
       finish(item, 'would_change', { statusAfter: user.status });
       continue;
     }
-    if (!resumedIntent) {
-      item.phase = 'resolved';
-      journal.resolved(item);
-    }
     if (twoPhase) {
+      if (!resumedIntent) {
+        item.phase = 'resolved';
+        journal.resolved(item);
+      }
       planned.push({ item, user, resumed: resumedIntent });
       continue;
     }
+    // write() journals the intent at once, in this same turn: a 'resolved' row now would only be superseded.
     writes.add(write(item, user, resumedIntent));
     await writes.room(settings.lookahead);
   }
