@@ -11,6 +11,7 @@ const strategies: Record<string, (p: OktaActionParams) => Promise<{ outcomes: Re
   sdk: (p: BenchParams) => officialSdk(p),
   'parallel-75': (p: BenchParams) => parallel75(p),
   'raw-undici': (p: BenchParams) => rawUndici(p),
+  'raw-dispatch': (p: BenchParams) => rawUndici(p, 'dispatch'),
 };
 const fn = strategies[strategy];
 if (!fn) throw new Error(`unknown strategy ${strategy}`);

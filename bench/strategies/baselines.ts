@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
+import { exchange } from '../../src/okta/exchange.js';
 
 /** What every strategy gets: the org, its token, and the identities file. */
 export interface BenchParams {
@@ -29,16 +30,20 @@ function sdkStyleDelay(headers: Record<string, string | string[] | undefined>): 
 
 type Call = (method: 'GET' | 'POST', path: string) => Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>;
 
-function caller(p: BenchParams, connections: number): { call: Call; close: () => Promise<void> } {
+/** `via`: undici's request() (what most code uses), or its dispatcher with a collecting handler (what okta-action's client uses). */
+function caller(p: BenchParams, connections: number, via: 'request' | 'dispatch' = 'request'): { call: Call; close: () => Promise<void> } {
   const agent = new Agent({ connections, keepAliveTimeout: 30_000 });
-  const call: Call = async (method, path) => {
-    const res = await request(`${p.url}${path}`, {
-      method,
-      dispatcher: agent,
-      headers: { authorization: `SSWS ${p.token}`, accept: 'application/json', 'content-type': 'application/json', ...(method === 'POST' ? { 'content-length': '0' } : {}) },
-    });
-    return { status: res.statusCode, headers: res.headers as Record<string, string | string[] | undefined>, body: await res.body.text() };
-  };
+  const origin = new URL(p.url).origin;
+  const headersFor = (method: string) => ({ authorization: `SSWS ${p.token}`, accept: 'application/json', 'content-type': 'application/json', ...(method === 'POST' ? { 'content-length': '0' } : {}) });
+  const call: Call = via === 'dispatch'
+    ? async (method, path) => {
+        const res = await exchange(agent, { origin, path, method, headers: headersFor(method) });
+        return { status: res.status, headers: res.headers, body: res.text };
+      }
+    : async (method, path) => {
+        const res = await request(`${p.url}${path}`, { method, dispatcher: agent, headers: headersFor(method) });
+        return { status: res.statusCode, headers: res.headers as Record<string, string | string[] | undefined>, body: await res.body.text() };
+      };
   return { call, close: () => agent.close() };
 }
 
@@ -102,10 +107,13 @@ export async function parallel75(p: BenchParams): Promise<Tally> {
   return t;
 }
 
-/** (e) A raw undici loop with no logic at all: the ceiling of this machine. */
-export async function rawUndici(p: BenchParams): Promise<Tally> {
+/**
+ * (e) A raw undici loop with no logic at all: the ceiling of this machine. With `dispatch`, the same
+ * loop over undici's dispatcher, the lower-level API okta-action's client uses (src/okta/exchange.ts).
+ */
+export async function rawUndici(p: BenchParams, via: 'request' | 'dispatch' = 'request'): Promise<Tally> {
   const t: Tally = { outcomes: {}, errors: 0, rateLimited: 0 };
-  const { call, close } = caller(p, p.concurrency ?? 10);
+  const { call, close } = caller(p, p.concurrency ?? 10, via);
   const ids = readIdentities(p.identitiesFile);
   let next = 0;
   await Promise.all(

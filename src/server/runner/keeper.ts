@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { RunKeeper } from '../../app/action.js';
-import { storeReader } from '../../app/keeper.js';
+import { APP_JOURNAL, storeReader } from '../../app/keeper.js';
 import type { Item, RequestEvent, RunHeader } from '../../engine/types.js';
 import type { RunStore } from '../../store/index.js';
 
@@ -18,7 +18,7 @@ export function consoleKeeper(store: RunStore, onCreate: (header: RunHeader) => 
       onCreate(header);
     },
     journal(runId: string) {
-      const j = store.journal(runId, lease ? { lease } : {});
+      const j = store.journal(runId, lease ? { ...APP_JOURNAL, lease } : APP_JOURNAL);
       return {
         resolved: (item: Item) => j.resolved(item),
         intent: (item: Item) => j.intent(item),
