@@ -102,9 +102,12 @@ function checkFileHeader(file: string): void {
   const changeCounter = head.readUInt32BE(24);
   const pages = head.readUInt32BE(28);
   const validFor = head.readUInt32BE(92);
-  // A WAL being checkpointed may legitimately leave the file short until it is replayed.
-  const walPending = fs.existsSync(`${file}-wal`) && fs.statSync(`${file}-wal`).size > 0;
-  if (pages > 0 && validFor === changeCounter && size < pages * pageSize && !walPending) {
+  // A WAL being checkpointed may legitimately leave the file short until it is replayed. Another
+  // connection closing (a journal's writer thread, say) may checkpoint and remove its WAL while we
+  // look: the WAL may vanish between two calls, and the file then has its full size on a second look.
+  const walPending = (fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0;
+  const short = (bytes: number) => pages > 0 && validFor === changeCounter && bytes < pages * pageSize;
+  if (short(size) && !walPending && short(fs.statSync(file).size)) {
     throw notOurs(file, `the file is truncated (${size} bytes; its header says ${pages * pageSize})`);
   }
 }
