@@ -15,7 +15,8 @@ export interface Answer {
  * Send one request through undici's dispatcher and collect the answer in a handler, without the
  * stream, async-resource and body-mixin layers of `request()`: the same connection pool, timeouts
  * and errors (a timeout or a reset mid-body rejects with undici's own error, as
- * `request()` does), for about a quarter less CPU per request (bench/RESULTS.md, S3).
+ * `request()` does), for a quarter to a third less CPU per request (bench/RESULTS.md, S3: the
+ * raw loop on each API).
  */
 export function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {

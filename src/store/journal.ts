@@ -82,8 +82,8 @@ class Batch {
  * buffer goes to the writer as ONE transaction, and its promises resolve after that commits.
  * One batch is in flight at a time: intents that arrive while it commits form the next one, which
  * leaves when that commit is done and at least maxDelayMs after it left (so batches grow when
- * commits are the bottleneck, and at full speed a run makes a few hundred commits a second, not thousands). Each row's phase
- * comes from the call (resolved→'resolved', intent→'intent', outcome→'done'); the upsert never
+ * commits are the bottleneck, and a run at full speed makes a hundred or so commits a second, not
+ * thousands). Each row's phase comes from the call (resolved→'resolved', intent→'intent', outcome→'done'); the upsert never
  * turns an 'intent' back into 'resolved' — only an outcome clears it, since a POST may have been
  * sent. A failed commit poisons the journal: every later intent()/flush() rejects, so the engine
  * stops sending. close() waits for the writer synchronously.
