@@ -6,6 +6,9 @@ import type { EventValues, ItemValues } from './rows.js';
 /** The statements a journal batch runs, in the worker's own connection. */
 export interface JournalSql {
   upsert: string;
+  /** `upsert` for `itemChunk` rows in one statement. */
+  upserts: string;
+  itemChunk: number;
   event: string;
   /** `event` for `eventChunk` rows in one statement. */
   events: string;
@@ -53,18 +56,23 @@ let db = null, tx = null, openError = null;
 try {
   db = new Database(file, { fileMustExist: true });
   for (const p of pragmas) db.pragma(p);
-  const upsert = db.prepare(sql.upsert), event = db.prepare(sql.event), events = db.prepare(sql.events);
+  const upsert = db.prepare(sql.upsert), upserts = db.prepare(sql.upserts);
+  const event = db.prepare(sql.event), events = db.prepare(sql.events);
   const lease = db.prepare(sql.lease).pluck();
+  // Rows in call order: whole chunks through the multi-row statement, the rest one by one.
+  const bulk = (one, many, chunk, runId, rows) => {
+    let i = 0;
+    for (; i + chunk <= rows.length; i += chunk) {
+      const flat = [];
+      for (let k = i; k < i + chunk; k++) flat.push(runId, ...rows[k]);
+      many.run(flat);
+    }
+    for (; i < rows.length; i++) one.run(runId, rows[i]);
+  };
   tx = db.transaction((b) => {
     if (b.token !== null && lease.get(b.runId) !== b.token) throw Object.assign(new Error('lease lost'), { name: 'LeaseLost' });
-    for (const p of b.items) upsert.run(b.runId, p);
-    let i = 0;
-    for (; i + sql.eventChunk <= b.events.length; i += sql.eventChunk) {
-      const flat = [];
-      for (let k = i; k < i + sql.eventChunk; k++) flat.push(b.runId, ...b.events[k]);
-      events.run(flat);
-    }
-    for (; i < b.events.length; i++) event.run(b.runId, b.events[i]);
+    bulk(upsert, upserts, sql.itemChunk, b.runId, b.items);
+    bulk(event, events, sql.eventChunk, b.runId, b.events);
   });
 } catch (err) { openError = err; }
 port.on('message', (m) => {

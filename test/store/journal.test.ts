@@ -169,6 +169,26 @@ describe('ordering', () => {
     t.done();
   });
 
+  it('through the multi-row statements too, rows land in call order: a resolved after an intent in the same statement keeps the intent, an outcome after both wins', async () => {
+    const t = setup(30);
+    const j = t.store.journal('r1');
+    const intents: Promise<void>[] = [];
+    for (let i = 0; i < 30; i++) {
+      intents.push(j.intent(intentItem(i)));
+      j.resolved({ ...resolvedItem(i), statusBefore: 'SUSPENDED' });
+      if (i % 3 === 0) j.outcome(doneItem(i)); // supersedes the resolved row before it
+    }
+    await Promise.all(intents);
+    await j.flush();
+    // One batch of 60 item rows: three statements of 16 rows and 12 single ones.
+    expect(j.stats).toMatchObject({ commits: 1, itemRows: 60 });
+    for (let i = 0; i < 30; i++) {
+      if (i % 3 === 0) expect(t.row(i)).toMatchObject({ phase: 'done', outcome: 'changed', status_after: 'SUSPENDED' });
+      else expect(t.row(i)).toMatchObject({ phase: 'intent', status_before: 'SUSPENDED', outcome: null });
+    }
+    t.done();
+  });
+
   it('property: any interleaving of calls and flushes ends with each item as its last call left it', async () => {
     const t = setup(0);
     let run = 0;
