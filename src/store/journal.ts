@@ -43,7 +43,11 @@ const rowOf = (columns: string) => `(${Array(columns.split(',').length).fill('?'
 const ITEM_ROW = rowOf(ITEM_COLUMNS);
 const EVENT_ROW = rowOf(EVENT_COLUMNS);
 const UPSERT_TAIL = `ON CONFLICT (run_id, idx) DO UPDATE SET phase = ${PHASE_GUARD}, ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}`;
-/** Rows per multi-row statement: one statement per chunk, rows in call order (SQLite applies them one by one). */
+/**
+ * Rows per multi-row statement: one statement per chunk, rows in call order. SQLite decides an
+ * upsert separately for each row of a multi-row insert (sqlite.org/lang_upsert.html), so two rows
+ * of one item in one statement land as they would in two.
+ */
 const ITEM_CHUNK = 16;
 const EVENT_CHUNK = 32;
 
