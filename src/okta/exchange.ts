@@ -25,6 +25,7 @@ export function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOpt
     let receivedAt = 0;
     const chunks: Buffer[] = [];
     const handler: Dispatcher.DispatchHandler = {
+      // Present so undici takes this for a handler of its current API (it checks for onRequestStart).
       onRequestStart() {},
       onResponseStart(_controller, statusCode, responseHeaders) {
         receivedAt = Date.now();
