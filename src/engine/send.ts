@@ -49,7 +49,8 @@ export async function sendOperation(context: SendContext, item: Item, user: Okta
           const response = await sendLifecycle(client, user.id, op, query, ctx);
           // The body is never kept: activate/reactivate answer with an activation URL and token.
           record({ method: op.method, route, status: response.status, requestId: response.requestId, attempt: ctx.attempt, waitMs: 0, durationMs: Date.now() - started, error: null });
-          return { ...response, body: null };
+          response.body = null;
+          return response;
         } catch (err) {
           lastError = err;
           const e = err as OktaApiError;

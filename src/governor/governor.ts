@@ -155,7 +155,9 @@ export class Governor {
     if (attempt > 1) this.#totals.retries++;
     const ctx: AttemptContext = { attempt, retryFor: call.retryFor, retryCount: attempt - 1 };
     const sentAt = clock.now();
-    this.#emit({ type: 'send', at: sentAt, bucket, attempt, retryCount: ctx.retryCount, inFlight: this.#slots.active, ceiling: this.#ceiling.ceiling, snapshot: this.snapshot(bucket) });
+    // Events (and their two bucket snapshots) are built only for a listener: this runs per request.
+    const listening = this.options.onEvent !== undefined;
+    if (listening) this.#emit({ type: 'send', at: sentAt, bucket, attempt, retryCount: ctx.retryCount, inFlight: this.#slots.active, ceiling: this.#ceiling.ceiling, snapshot: this.snapshot(bucket) });
 
     let response: OktaResponse<T> | undefined;
     let error: unknown;
@@ -167,7 +169,7 @@ export class Governor {
     const answer: OktaResponse<unknown> | null = response ?? (error instanceof OktaApiError ? error.response : null);
     this.#complete(lane, answer);
     const cls = response ? null : policy.classify(error);
-    this.#emit({
+    if (listening) this.#emit({
       type: 'response', at: clock.now(), bucket, attempt, status: answer?.status ?? null, requestId: answer?.requestId ?? null,
       rateLimit: answer?.rateLimit ?? null, latencyMs: clock.now() - sentAt, outcome: cls ?? 'ok', snapshot: this.snapshot(bucket),
     });

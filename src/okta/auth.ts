@@ -4,8 +4,8 @@
  */
 export interface AuthProvider {
   readonly scheme: 'SSWS' | 'Bearer' | 'DPoP';
-  /** Headers that authorise one request. */
-  headers(method: string, url: string): Promise<Record<string, string>>;
+  /** Headers that authorise one request (at once when nothing has to be fetched or signed first). */
+  headers(method: string, url: string): Record<string, string> | Promise<Record<string, string>>;
   /** Called once on a 401; resolve true when new credentials make a retry worthwhile. */
   refresh?(): Promise<boolean>;
   /** Strings that must never appear in output (the token and anything derived from it). */
@@ -20,7 +20,7 @@ export class SswsAuth implements AuthProvider {
     this.#token = token.trim();
   }
 
-  async headers(): Promise<Record<string, string>> {
+  headers(): Record<string, string> {
     return { authorization: `SSWS ${this.#token}` };
   }
 

@@ -18,7 +18,12 @@ export const oktaUserSchema = z.object({
   _links: z
     .record(z.string(), z.unknown())
     .nullish()
-    .transform((links): Record<string, unknown> | null => (links ? Object.fromEntries(Object.keys(links).map((rel) => [rel, true])) : null)),
+    .transform((links): Record<string, unknown> | null => {
+      if (!links) return null;
+      const rels: Record<string, unknown> = {};
+      for (const rel in links) rels[rel] = true;
+      return rels;
+    }),
 });
 export type OktaUser = z.infer<typeof oktaUserSchema>;
 
@@ -27,6 +32,11 @@ export function parseUser(response: OktaResponse<unknown>): OktaUser {
   if (!parsed.success)
     throw new OktaApiError({ ...response, body: { errorSummary: `Okta returned a user object okta-action cannot read: ${z.prettifyError(parsed.error).split('\n')[0]}` } });
   return parsed.data;
+}
+
+function isEmpty(record: Record<string, string> | undefined): boolean {
+  for (const _ in record) return false;
+  return true;
 }
 
 export const userPath = (idOrLogin: string): string => `/api/v1/users/${encodeSegment(idOrLogin)}`;
@@ -49,7 +59,9 @@ export function sendLifecycle(
   retry?: RetryInfo,
 ): Promise<OktaResponse<unknown>> {
   if (op.steps) return Promise.reject(new Error(`${op.name} is a composite operation: send its steps one by one`));
-  return client.request({ method: op.method, path: `${userPath(userId)}/${op.route}`, query: { ...op.query, ...query }, retry });
+  // Merged only when both add something: the usual lifecycle POST has no query at all.
+  const merged = isEmpty(query) ? op.query : isEmpty(op.query) ? query : { ...op.query, ...query };
+  return client.request({ method: op.method, path: `${userPath(userId)}/${op.route}`, query: merged, retry });
 }
 
 /** Okta's search syntax: string values in double quotes, with `"` and `\` escaped. */

@@ -10,6 +10,8 @@ import { SswsAuth } from '../../src/okta/auth.js';
 import { OktaClient } from '../../src/okta/client.js';
 import { OktaApiError, OktaTransportError } from '../../src/okta/errors.js';
 import { parseOrgUrl } from '../../src/okta/org-url.js';
+import { LIFECYCLE_OPERATIONS } from '../../src/okta/lifecycle.js';
+import { sendLifecycle } from '../../src/okta/users.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const servers: Server[] = [];
@@ -133,5 +135,29 @@ describe('OktaClient over real sockets', () => {
     expect(err.maybeApplied).toBe(false);
     expect(err.message).not.toContain('t'.repeat(40));
     await client.close();
+  });
+
+  it('adds a query string only for defined values, encoded, and merges an operation\'s query with the caller\'s', async () => {
+    const seen: string[] = [];
+    const client = await serve((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    await client.request({ method: 'POST', path: '/a', query: {} });
+    await client.request({ method: 'POST', path: '/b', query: { skip: undefined } });
+    await client.request({ method: 'GET', path: '/c', query: { search: 'profile.email eq "a&b@x.io"', skip: undefined } });
+    const deactivate = LIFECYCLE_OPERATIONS.deactivate;
+    await sendLifecycle(client, '00u1', deactivate, {});
+    await sendLifecycle(client, '00u1', deactivate, { sendEmail: 'true' });
+    await sendLifecycle(client, '00u1', LIFECYCLE_OPERATIONS.suspend, {});
+    expect(seen).toEqual([
+      'POST /a',
+      'POST /b',
+      'GET /c?search=profile.email+eq+%22a%26b%40x.io%22',
+      'POST /api/v1/users/00u1/lifecycle/deactivate?sendEmail=false',
+      'POST /api/v1/users/00u1/lifecycle/deactivate?sendEmail=true',
+      'POST /api/v1/users/00u1/lifecycle/suspend',
+    ]);
   });
 });
