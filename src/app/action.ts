@@ -8,7 +8,7 @@ import type { OrgUrl } from '../okta/org-url.js';
 import type { OktaUser } from '../okta/users.js';
 import { prepareRun, type PreparedRun } from '../engine/prepare.js';
 import { needsAttention, summaryOf, type ReportHeader } from '../engine/report.js';
-import { executeRun, type EngineDeps, type Progress, type RunResult } from '../engine/run.js';
+import { executeRun, lookaheadFor, type EngineDeps, type Progress, type RunResult } from '../engine/run.js';
 import type { ItemSource } from '../engine/source.js';
 import type { Item, RunHeader, RunJournal } from '../engine/types.js';
 import type { ProtectionPolicy } from '../engine/protect.js';
@@ -179,7 +179,7 @@ export async function execute(conn: Connection, settings: ActionSettings, header
       query: queryFor(op, settings),
       maxChanges: effectiveMaxChanges(settings),
       protection: session.protection,
-      lookahead: Math.max(64, settings.concurrency * 8),
+      lookahead: lookaheadFor(settings.concurrency),
       precondition: cb.expected ? expectStatus(cb.expected, settings.undoOf ?? 'the earlier run') : null,
     }, deps);
     const finishedAt = new Date().toISOString();

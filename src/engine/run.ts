@@ -40,6 +40,18 @@ export const RUN_DEFAULTS: Readonly<Omit<RunSettings, 'operation'>> = Object.fre
   precondition: null,
 });
 
+/**
+ * How far reads may run ahead of decisions (and how many writes may be pending) for a concurrency
+ * ceiling: enough for every slot to hold a read or a write at once, twice over. More only keeps
+ * users and queued requests alive longer: at concurrency 75, 8× (600) held them across several
+ * young-generation collections (S3, zero latency: 741 ms of scavenges and 185 MB peak RSS against
+ * 409 ms and 137 MB at 2×), while at 200 ms of latency 2× kept the same pace (11.5 s against 11.7 s
+ * for 2,000 suspends; ideal 10.7 s).
+ */
+export function lookaheadFor(concurrency: number): number {
+  return Math.max(RUN_DEFAULTS.lookahead, 2 * Math.trunc(concurrency));
+}
+
 export interface Progress {
   done: number;
   total: number;

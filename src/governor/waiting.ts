@@ -87,6 +87,7 @@ export class Notifier {
   }
 
   notify(): void {
+    if (this.#listeners.size === 0) return; // the usual case: every answer changes its bucket's state
     const fns = [...this.#listeners];
     this.#listeners.clear();
     for (const fn of fns) fn();

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Governor } from '../../src/governor/index.js';
 import { prepareItems, prepareRun } from '../../src/engine/prepare.js';
-import { executeRun } from '../../src/engine/run.js';
+import { executeRun, lookaheadFor } from '../../src/engine/run.js';
 import { arraySource, type ItemSource } from '../../src/engine/source.js';
 import { NO_JOURNAL, newItem, type Item, type RunJournal } from '../../src/engine/types.js';
 import { SswsAuth } from '../../src/okta/auth.js';
@@ -59,6 +59,26 @@ describe('a run from an item source', () => {
     expect(run.mostAlive()).toBeLessThanOrEqual(2 * lookahead + 1);
     expect(result).toMatchObject({ total: 402, counts: { changed: 320, already: 80, duplicate: 1, invalid_input: 1 }, aborted: null, interrupted: false });
     expect(result).not.toHaveProperty('items');
+  });
+
+  it('at the app\'s lookahead for a concurrency (2×, at least 64), every slot is used and no more items live than two lookaheads', async () => {
+    expect([1, 10, 32, 33, 40, 75].map(lookaheadFor)).toEqual([64, 64, 64, 66, 80, 150]);
+    const slow = await startSimulator({ users: 0, latencyMs: 20, concurrency: null, buckets: { read: { limit: null }, write: { limit: null }, list: { limit: null } } });
+    const client = new OktaClient(parseOrgUrl(slow.url), new SswsAuth(slow.token), { connections: 40 });
+    try {
+      const users = Array.from({ length: 300 }, (_, i) => slow.addUser({ login: `slots.${i}@corp.example`, status: 'ACTIVE' }));
+      const run = countingRun(prepareRun(users.map((u) => u.profile.login)));
+      let busiest = 0;
+      const governor = new Governor({ concurrency: 40, onEvent: (e) => void (e.type === 'send' && (busiest = Math.max(busiest, e.inFlight))) });
+      const lookahead = lookaheadFor(40);
+      const result = await executeRun(run.source, { operation: getOperation('suspend')!, lookahead }, { client, governor, journal: run.journal });
+      expect(result.counts).toEqual({ changed: 300 });
+      expect(busiest).toBe(40);
+      expect(run.mostAlive()).toBeLessThanOrEqual(2 * lookahead + 1);
+    } finally {
+      await client.close();
+      await slow.close();
+    }
   });
 
   it('decides exactly as over the same items in memory', async () => {
