@@ -63,7 +63,7 @@ describe('a run from an item source', () => {
 
   it('at the app\'s lookahead for a concurrency (2×, at least 64), every slot is used and no more items live than two lookaheads', async () => {
     expect([1, 10, 32, 33, 40, 75].map(lookaheadFor)).toEqual([64, 64, 64, 66, 80, 150]);
-    const slow = await startSimulator({ users: 0, latencyMs: 20, concurrency: null, buckets: { read: { limit: null }, write: { limit: null }, list: { limit: null } } });
+    const slow = await startSimulator({ users: 0, latencyMs: 60, concurrency: null, buckets: { read: { limit: null }, write: { limit: null }, list: { limit: null } } });
     const client = new OktaClient(parseOrgUrl(slow.url), new SswsAuth(slow.token), { connections: 40 });
     try {
       const users = Array.from({ length: 300 }, (_, i) => slow.addUser({ login: `slots.${i}@corp.example`, status: 'ACTIVE' }));
