@@ -18,12 +18,7 @@ export const oktaUserSchema = z.object({
   _links: z
     .record(z.string(), z.unknown())
     .nullish()
-    .transform((links): Record<string, unknown> | null => {
-      if (!links) return null;
-      const rels: Record<string, unknown> = {};
-      for (const rel in links) rels[rel] = true;
-      return rels;
-    }),
+    .transform((links): Record<string, unknown> | null => (links ? Object.fromEntries(Object.keys(links).map((rel) => [rel, true])) : null)),
 });
 export type OktaUser = z.infer<typeof oktaUserSchema>;
 
