@@ -29,11 +29,6 @@ export function parseUser(response: OktaResponse<unknown>): OktaUser {
   return parsed.data;
 }
 
-function isEmpty(record: Record<string, string> | undefined): boolean {
-  for (const _ in record) return false;
-  return true;
-}
-
 export const userPath = (idOrLogin: string): string => `/api/v1/users/${encodeSegment(idOrLogin)}`;
 
 /** GET /api/v1/users/{id|login|shortname}: the id and current status in one call. */
@@ -54,9 +49,7 @@ export function sendLifecycle(
   retry?: RetryInfo,
 ): Promise<OktaResponse<unknown>> {
   if (op.steps) return Promise.reject(new Error(`${op.name} is a composite operation: send its steps one by one`));
-  // Merged only when both add something: the usual lifecycle POST has no query at all.
-  const merged = isEmpty(query) ? op.query : isEmpty(op.query) ? query : { ...op.query, ...query };
-  return client.request({ method: op.method, path: `${userPath(userId)}/${op.route}`, query: merged, retry });
+  return client.request({ method: op.method, path: `${userPath(userId)}/${op.route}`, query: { ...op.query, ...query }, retry });
 }
 
 /** Okta's search syntax: string values in double quotes, with `"` and `\` escaped. */
