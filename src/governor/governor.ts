@@ -101,16 +101,11 @@ export class Governor {
     if (!lane) throw new TypeError(`Unknown rate-limit bucket: ${String(bucket)}`);
     const o = this.options;
     const call = new CallLedger();
-    const wait = async (p: Promise<unknown>): Promise<void> => {
-      const start = o.clock.now();
-      const failure = await p.then(() => null, (err: unknown) => ({ err }));
-      call.waitMs += o.clock.now() - start;
-      this.#totals.waitMs += o.clock.now() - start;
-      if (failure) throw call.fail(failure.err, null);
-    };
+    const deps = this.#deps[bucket];
 
     for (;;) {
-      await wait(lane.admit(this.#deps[bucket], call.attempts > 0, opts.signal));
+      const jitter = deps.jitter();
+      if (opts.signal?.aborted || !lane.tryAdmit(deps, jitter)) await this.#wait(call, lane.admit(deps, call.attempts > 0, opts.signal, jitter));
       const outcome = await this.#attempt(lane, send, call);
       if ('response' in outcome) return call.result(outcome);
       const { error, answer, cls } = outcome;
@@ -127,7 +122,7 @@ export class Governor {
       this.#emit({ type: 'retry', at: now, bucket, attempt: call.attempts, classification: cls, status: answer?.status ?? null, code: errorCode(error), delayMs, retryFor: call.retryFor });
       if (plan.kind === 'sleep' && plan.ms > 0) {
         this.#emit({ type: 'wait', at: now, bucket, reason: 'backoff', until: now + plan.ms });
-        await wait(o.clock.sleep(plan.ms, opts.signal));
+        await this.#wait(call, o.clock.sleep(plan.ms, opts.signal));
       }
       if (unclear) {
         let verdict: { settled: T } | undefined;
@@ -139,6 +134,17 @@ export class Governor {
         if (verdict) return call.result({ settled: verdict.settled });
       }
     }
+  }
+
+  /** Wait for `p` (admission or back-off), counting the time as this call's and the run's waiting. */
+  async #wait(call: CallLedger, p: Promise<unknown>): Promise<void> {
+    const { clock } = this.options;
+    const start = clock.now();
+    const failure = await p.then(() => null, (err: unknown) => ({ err }));
+    const waited = clock.now() - start;
+    call.waitMs += waited;
+    this.#totals.waitMs += waited;
+    if (failure) throw call.fail(failure.err, null);
   }
 
   /** One send, already admitted: learn from the answer, free the slot, update the counters. */

@@ -45,14 +45,34 @@ export class Lane {
   }
 
   /**
-   * Wait until this bucket may send and a concurrency slot is free; take both (the caller must
-   * `slots.release()` when the answer is in). `front`: jump the lane's queue (re-sends).
+   * Admit at once, without waiting, when nobody holds or waits for this lane, the bucket says send
+   * and a concurrency slot is free: below the limits, the usual case, this spares a request the
+   * lock's promise and the asynchronous admission. False changes nothing but the bucket's rollover;
+   * the caller then calls `admit` with the same `jitter`.
    */
-  async admit(deps: AdmitDeps, front: boolean, signal?: AbortSignal): Promise<void> {
+  tryAdmit(deps: AdmitDeps, jitter: number): boolean {
+    if (!this.#lock.tryAcquire()) return false;
+    try {
+      const now = deps.clock.now();
+      this.state = rollover(this.state, now, deps.time, deps.params.resetMarginMs);
+      const d = decide(this.state, now, deps.params, deps.time, jitter, deps.demand(0));
+      if (d.kind === 'wait' || !deps.slots.tryAcquire()) return false;
+      this.state = onSend(this.state, now);
+      return true;
+    } finally {
+      this.#lock.release();
+    }
+  }
+
+  /**
+   * Wait until this bucket may send and a concurrency slot is free; take both (the caller must
+   * `slots.release()` when the answer is in). `front`: jump the lane's queue (re-sends). `jitter`:
+   * the admission's one draw of deps.jitter(), so a wake-up does not move its target.
+   */
+  async admit(deps: AdmitDeps, front: boolean, signal?: AbortSignal, jitter = deps.jitter()): Promise<void> {
     const { clock, time, params, slots } = deps;
     await this.#lock.acquire(signal, front);
     let holding = false;
-    const jitter = deps.jitter(); // one draw per admission, so a wake-up does not move the target
     let announced = '';
     const announce = (reason: WaitReason, until: number | null): void => {
       const key = `${reason}:${until}`;
