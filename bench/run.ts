@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runStrategy, type StrategyResult } from './lib/child.js';
 import { startSimProcess, type SimHandle } from './lib/sim-process.js';
+import { compileScripts } from './lib/compiled.js';
 import { rateChartSvg, type Series } from './lib/chart.js';
 import { extraSections } from './lib/extras.js';
 
@@ -21,13 +22,16 @@ const quick = args.includes('--quick');
 const only = args.includes('--only') ? new Set(args[args.indexOf('--only') + 1]?.split(',')) : null;
 const want = (s: string) => (!only || only.has(s)) && !(quick && (s === 'S1-real' || s === 'S4'));
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'okta-action-bench-'));
+// Strategies and simulator run compiled, as okta-action ships (lib/compiled.ts says why not through tsx).
+process.stderr.write('compiling src/ and bench/ …\n');
+const scripts = compileScripts();
 
 interface SimUser { id: string; status: string; profile: { login: string } }
 interface SimRecord { at: number; route: string; status: number | null; method: string }
 
 /** Start a fresh org, write `count` ACTIVE users' logins to a file. */
 async function freshOrg(config: Record<string, unknown>, count: number, all = false): Promise<{ sim: SimHandle; file: string; count: number }> {
-  const sim = await startSimProcess(config);
+  const sim = await startSimProcess(config, scripts);
   const users = await sim.control<SimUser[]>('GET', 'users');
   const chosen = (all ? users.filter((u) => u.id !== sim.adminUserId) : users.filter((u) => u.status === 'ACTIVE' && u.id !== sim.adminUserId)).slice(0, count);
   if (chosen.length < count) throw new Error(`simulator has only ${chosen.length} suitable users, need ${count}`);
@@ -74,7 +78,7 @@ async function measure(label: string, strategy: string, simConfig: Record<string
   const { sim, file } = await freshOrg(simConfig, count, opts.all);
   try {
     process.stderr.write(`  ${label} …`);
-    const result = await runStrategy(strategy, { url: sim.url, token: sim.token, identitiesFile: file, action: 'suspend', ...params });
+    const result = await runStrategy(strategy, { url: sim.url, token: sim.token, identitiesFile: file, action: 'suspend', ...params }, scripts);
     const stats = await sim.control<{ rateLimited: number; concurrencyRejected: number; applied: Record<string, number> }>('GET', 'stats');
     let records: SimRecord[] | undefined;
     let writeRate: number | null = null;

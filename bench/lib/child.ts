@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { TSX_SCRIPTS, type Scripts } from './compiled.js';
 
 export interface StrategyResult {
   strategy: string;
@@ -11,15 +11,10 @@ export interface StrategyResult {
   extra?: Record<string, unknown>;
 }
 
-const WORKER = fileURLToPath(new URL('../worker.ts', import.meta.url));
-
 /** Run one strategy in a fresh Node process and read its one-line JSON result. */
-export function runStrategy(strategy: string, params: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): Promise<StrategyResult> {
+export function runStrategy(strategy: string, params: Record<string, unknown>, scripts: Scripts = TSX_SCRIPTS): Promise<StrategyResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, strategy, JSON.stringify(params)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, ...env },
-    });
+    const child = spawn(process.execPath, [...scripts.args('bench/worker'), strategy, JSON.stringify(params)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.once('exit', (code) => {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import { TSX_SCRIPTS, type Scripts } from './compiled.js';
 
 export interface SimHandle {
   url: string;
@@ -11,11 +11,9 @@ export interface SimHandle {
   stop(): Promise<void>;
 }
 
-const SIM_MAIN = fileURLToPath(new URL('../../src/sim/main.ts', import.meta.url));
-
 /** The simulator in its own process, so it never competes with the strategy's event loop. */
-export async function startSimProcess(config: Record<string, unknown>): Promise<SimHandle> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SIM_MAIN, '--port', '0', '--json', JSON.stringify(config)], {
+export async function startSimProcess(config: Record<string, unknown>, scripts: Scripts = TSX_SCRIPTS): Promise<SimHandle> {
+  const child: ChildProcess = spawn(process.execPath, [...scripts.args('src/sim/main'), '--port', '0', '--json', JSON.stringify(config)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
