@@ -104,7 +104,7 @@ export function registerRunOutputRoutes(api: Api, ctx: ConsoleContext): void {
 
   api.route({
     method: 'GET', url: '/api/runs/:id/stream', tag: 'runs', access: 'viewer',
-    summary: 'Live progress as server-sent events: `progress` messages (batched: at most one per 250 ms) with counts and rate-chart points, then one `end`.',
+    summary: 'Live progress as server-sent events: `progress` messages (batched: at most one per 300 ms) with counts and rate-chart points, then one `end`.',
     params: runId,
     responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
     handler: ({ params, reply }) => {
