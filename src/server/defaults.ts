@@ -36,7 +36,7 @@ export const CONSOLE_DEFAULTS = Object.freeze({
   /**
    * Live progress: one batched message per interval at most. At 250 ms the server never sent more
    * than 4 in a second, but a client counting received messages in a sliding second saw 5 (delivery
-   * jitter shortens a gap); 300 ms keeps every second of the stream under 5.
+   * jitter shortens a gap); at 300 ms five messages span 1.2 s, so jitter must exceed 200 ms for that.
    */
   sseIntervalMs: 300,
   /** Points of the rate chart kept by a live run for late subscribers. */
