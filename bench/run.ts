@@ -225,7 +225,8 @@ if (want('S3')) {
   // The machine's speed drifts between trials (another tenant's load), so the ratios the targets name
   // are taken within each trial, where the runs sit back to back, and their median is reported.
   const paired = (num: Row[], den: Row[]) => num.map((n, t) => n.elapsedMs / den[t]!.elapsedMs).sort((a, b) => a - b);
-  const pct = (xs: number[]) => `${fmt(xs[Math.floor(xs.length / 2)]! * 100)} %`;
+  const mid = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
+  const pct = (xs: number[]) => `${fmt(mid(xs) * 100)} %`;
   const pctAll = (xs: number[]) => xs.map((x) => fmt(x * 100, 0)).join(' / ');
   const journalKept = paired(off, on);
   const journalKept75 = paired(off75, on75);
@@ -234,7 +235,6 @@ if (want('S3')) {
   const ofDispatch = paired(dispatchRuns, on);
   const ofAx = paired(axRuns, on);
   const ofAx75 = paired(axRuns, on75);
-  const mid = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
   const verdict = Math.max(mid(ofAx), mid(ofAx75)) >= 1 ? 'ahead of (d), as the target asks' : 'behind (d), where the target asks for ahead';
   section('s3', `## S3 — overhead (20,000 suspends: a GET and a POST each; zero latency; unlimited buckets)
 
