@@ -36,7 +36,8 @@ export interface JournalStats {
   intents: number;
 }
 
-const PHASE_GUARD = `CASE WHEN items.phase = 'intent' AND excluded.phase IN ('pending', 'resolved') THEN 'intent' ELSE excluded.phase END`;
+// Equalities, not `IN ('pending', 'resolved')`: SQLite builds a temporary b-tree for an IN list each time the statement runs.
+const PHASE_GUARD = `CASE WHEN items.phase = 'intent' AND (excluded.phase = 'pending' OR excluded.phase = 'resolved') THEN 'intent' ELSE excluded.phase END`;
 const UPDATED = ['user_id', 'login', 'status_before', 'status_after', 'outcome', 'error_json', 'request_id', 'attempts', 'wait_ms', 'note', 'updated_at'];
 
 const rowOf = (columns: string) => `(${Array(columns.split(',').length).fill('?').join(', ')})`;

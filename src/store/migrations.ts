@@ -153,6 +153,42 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       CREATE INDEX items_unusual ON items (run_id, outcome, idx) WHERE outcome IS NOT NULL AND outcome <> 'changed';
     `,
   },
+  {
+    version: 4,
+    name: 'item phase checked by equalities, not an IN list',
+    // SQLite evaluates a CHECK's \`IN (…)\` list by filling a temporary b-tree with its values on
+    // every statement that checks it: every journal upsert paid for it twice (its insert and its
+    // update). The same rule as equalities costs nothing measurable (measured on 40,000 item rows
+    // of a 20,000-identity journal, one thread: 570–610 ms before, 260–350 ms after). SQLite cannot
+    // change a table's CHECK in place, so items are copied to a table that has the new one.
+    sql: `
+      CREATE TABLE items_v4 (
+        run_id        TEXT NOT NULL REFERENCES runs(id),
+        idx           INTEGER NOT NULL CHECK (idx >= 0),
+        input         TEXT NOT NULL,
+        phase         TEXT NOT NULL CHECK (phase = 'pending' OR phase = 'resolved' OR phase = 'intent' OR phase = 'done'),
+        user_id       TEXT,
+        login         TEXT,
+        status_before TEXT,
+        status_after  TEXT,
+        outcome       TEXT,
+        error_json    TEXT,
+        request_id    TEXT,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        wait_ms       REAL NOT NULL DEFAULT 0,
+        note          TEXT,
+        updated_at    TEXT NOT NULL,
+        PRIMARY KEY (run_id, idx)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO items_v4 (run_id, idx, input, phase, user_id, login, status_before, status_after, outcome, error_json, request_id, attempts, wait_ms, note, updated_at)
+        SELECT run_id, idx, input, phase, user_id, login, status_before, status_after, outcome, error_json, request_id, attempts, wait_ms, note, updated_at
+        FROM items ORDER BY run_id, idx;
+      DROP INDEX items_unusual;
+      DROP TABLE items;
+      ALTER TABLE items_v4 RENAME TO items;
+      CREATE INDEX items_unusual ON items (run_id, outcome, idx) WHERE outcome IS NOT NULL AND outcome <> 'changed';
+    `,
+  },
 ]);
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -89,7 +89,7 @@ describe('open and migrations', () => {
     s.close();
 
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all()).toEqual([1, 2, 3]);
+    expect(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all()).toEqual([1, 2, 3, 4]);
     expect(db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND name = 'items_by_user'`).get()).toBeUndefined();
     expect(db.prepare('SELECT user_id, run_id, idx FROM finished_users').all()).toEqual([{ user_id: '00uA', run_id: 'old', idx: 0 }]);
     // The user query looks users up by finished_users' key and items by theirs: no scan of items.
@@ -105,6 +105,12 @@ describe('open and migrations', () => {
     expect(() => db.prepare(`UPDATE events SET status = 500`).run()).toThrow(); // read-only connection, and append-only besides
     db.close();
     const rw = new Database(file);
+    // Version 4: the item phase is still checked, by equalities rather than an IN list.
+    const itemsSql = rw.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'items'`).pluck().get() as string;
+    expect(itemsSql).not.toMatch(/phase IN/i);
+    expect(() => rw.prepare(`UPDATE items SET phase = 'sent' WHERE run_id = 'old' AND idx = 0`).run()).toThrow(/CHECK constraint failed/);
+    expect(rw.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'items'`).pluck().all()).toContain('items_unusual');
+    expect(rw.pragma('foreign_key_check')).toEqual([]);
     expect(() => rw.prepare(`DELETE FROM events WHERE run_id = 'old'`).run()).toThrow(/append-only/);
     expect(() => rw.prepare(`UPDATE events SET status = 500 WHERE run_id = 'old'`).run()).toThrow(/append-only/);
     rw.close();
