@@ -34,7 +34,7 @@ describe('parseUser', () => {
     expect(parseUser(answer({ ...user, _links: null }))._links).toBeNull();
   });
 
-  it('refuses _links that is not an object, a status it does not know, or a missing id, with a one-line OktaApiError', () => {
+  it('refuses _links that is not an object, a status it does not know, or an empty id, with a one-line OktaApiError', () => {
     for (const body of [{ ...user, _links: 'suspend' }, { ...user, _links: ['suspend'] }, { ...user, _links: 5 }, { ...user, status: 'ASLEEP' }, { ...user, id: '' }]) {
       let err: unknown = null;
       try {
