@@ -45,6 +45,8 @@ interface Row extends StrategyResult {
   writes: number;
   writeRate: number | null;
   sim429: number;
+  /** CPU the simulator's process used during the strategy's run (ms), where /proc tells. */
+  simCpuMs: number | null;
   records?: SimRecord[];
 }
 
@@ -78,7 +80,10 @@ async function measure(label: string, strategy: string, simConfig: Record<string
   const { sim, file } = await freshOrg(simConfig, count, opts.all);
   try {
     process.stderr.write(`  ${label} …`);
+    const simCpu0 = sim.cpuMs();
     const result = await runStrategy(strategy, { url: sim.url, token: sim.token, identitiesFile: file, action: 'suspend', ...params }, scripts);
+    const simCpu1 = sim.cpuMs();
+    const simCpuMs = simCpu0 === null || simCpu1 === null ? null : simCpu1 - simCpu0;
     const stats = await sim.control<{ rateLimited: number; concurrencyRejected: number; applied: Record<string, number> }>('GET', 'stats');
     let records: SimRecord[] | undefined;
     let writeRate: number | null = null;
@@ -88,7 +93,7 @@ async function measure(label: string, strategy: string, simConfig: Record<string
       writeRate = sustainedRate(records.map((r) => r.at), opts.windowMs ?? 60_000);
     }
     process.stderr.write(` ${(result.elapsedMs / 1000).toFixed(1)} s\n`);
-    return { ...result, label, writes, writeRate, sim429: stats.rateLimited + stats.concurrencyRejected, records };
+    return { ...result, label, writes, writeRate, sim429: stats.rateLimited + stats.concurrencyRejected, simCpuMs, records };
   } finally {
     await sim.stop();
   }
@@ -216,11 +221,14 @@ if (want('S3')) {
     median(axRuns, '(d) 75 parallel, stop at 10 %'),
   ];
   const spread = (runs: Row[]) => runs.map((r) => fmt(r.elapsedMs / 1000, 2)).join(' / ');
+  // Both processes' CPU over the run's wall time: how many of the machine's 2 cores the run kept busy.
+  const simCpu = (r: Row) => r.simCpuMs ?? Number.NaN;
+  const coresBusy = (r: Row) => (r.cpuMs + simCpu(r)) / r.elapsedMs;
   const raw = rows.find((r) => r.strategy === 'raw-undici')!;
   const rawRps = (2 * 20_000) / (raw.elapsedMs / 1000);
   const table = rows.map((r) => {
     const ids = 20_000 / (r.elapsedMs / 1000);
-    return `| ${r.label} | ${fmt(r.elapsedMs / 1000)} | ${fmt(ids, 0)} | ${fmt(((2 * ids) / rawRps) * 100)} % | ${fmt(r.cpuMs / 1000)} | ${r.maxRssMB} | ${r.errors} |`;
+    return `| ${r.label} | ${fmt(r.elapsedMs / 1000)} | ${fmt(ids, 0)} | ${fmt(((2 * ids) / rawRps) * 100)} % | ${fmt(r.cpuMs / 1000)} | ${fmt((r.mainCpuMs ?? Number.NaN) / 1000)} | ${fmt(simCpu(r) / 1000)} | ${fmt(coresBusy(r), 2)} | ${r.maxRssMB} | ${r.errors} |`;
   });
   // The machine's speed drifts between trials (another tenant's load), so the ratios the targets name
   // are taken within each trial, where the runs sit back to back, and their median is reported.
@@ -235,14 +243,25 @@ if (want('S3')) {
   const ofDispatch = paired(dispatchRuns, on);
   const ofAx = paired(axRuns, on);
   const ofAx75 = paired(axRuns, on75);
+  // What the journal adds in CPU, within each trial: the strategy's process, and the simulator's.
+  const extraCpu = (num: Row[], den: Row[], of: (r: Row) => number) => num.map((n, t) => of(n) - of(den[t]!)).sort((a, b) => a - b);
+  const journalCpu = extraCpu(on, off, (r) => r.cpuMs);
+  const journalSimCpu = extraCpu(on, off, simCpu);
+  const busyOn = on.map(coresBusy).sort((a, b) => a - b);
+  const busyOff = off.map(coresBusy).sort((a, b) => a - b);
+  const mainBusy = (runs: Row[]) => runs.map((r) => (r.mainCpuMs ?? Number.NaN) / r.elapsedMs).sort((a, b) => a - b);
+  const mainOn = mainBusy(on);
+  const mainOff = mainBusy(off);
   const verdict = Math.max(mid(ofAx), mid(ofAx75)) >= 1 ? 'ahead of (d), as the target asks' : 'behind (d), where the target asks for ahead';
   section('s3', `## S3 — overhead (20,000 suspends: a GET and a POST each; zero latency; unlimited buckets)
 
-| strategy | total s | identities/s | request rate vs raw undici | CPU s | peak RSS MB | failed |
-|---|---|---|---|---|---|---|
+| strategy | total s | identities/s | request rate vs raw undici | CPU s | main thread CPU s | simulator CPU s | cores busy | peak RSS MB | failed |
+|---|---|---|---|---|---|---|---|---|---|
 ${table.join('\n')}
 
-The simulator runs in its own process on the same 2 cores. Every row but (b) and (c) is the median of ${TRIALS} interleaved runs
+The simulator runs in its own process on the same 2 cores. CPU s is the strategy's process (every thread); main thread CPU s
+the thread whose event loop drives its requests; simulator CPU s the simulator's process over the same run; cores busy is
+both processes' CPU over the run's wall time (the machine has 2). Every row but (b) and (c) is the median of ${TRIALS} interleaved runs
 (total s: journal on ${spread(on)}; no journal ${spread(off)}; raw undici ${spread(rawRuns)}; raw dispatch ${spread(dispatchRuns)};
 (d) ${spread(axRuns)}; journal on at concurrency 75 ${spread(on75)}; no journal at concurrency 75 ${spread(off75)}).
 Within each trial (runs back to back, so the machine's drift between trials cancels), the median ratio:
@@ -253,9 +272,14 @@ rate (target ≥ 50 %; ${pctAll(ofRaw)} %), and ${pct(ofDispatch)} of the dispat
 of the API its client uses. **Against (d)**, which keeps no record and holds 75 connections, okta-action with its journal runs at
 ${pct(ofAx)} of (d)'s pace at its default concurrency of 10 (${pctAll(ofAx)} %), and ${pct(ofAx75)} at 75 (${pctAll(ofAx75)} %): ${verdict}.
 Without its journal, at (d)'s 75, it runs at ${pct(engineOfAx75)} of (d)'s pace (${pctAll(engineOfAx75)} %)${mid(engineOfAx75) >= 0.95 ? ': what separates the two is mostly the journal' : ''}.
-The table's column compares the medians instead.
+The table's column compares the medians instead. **Where the journal's cost goes:** at concurrency 10 the two processes kept
+${fmt(mid(busyOn), 2)} cores busy with the journal (${busyOn.map((b) => fmt(b, 2)).join(' / ')}) and ${fmt(mid(busyOff), 2)} without (${busyOff.map((b) => fmt(b, 2)).join(' / ')})${
+  Math.min(mid(busyOn), mid(busyOff)) >= 1.8 ? ': the machine is saturated either way, so wall time follows the CPU both processes spend' : ''}.
+okta-action's main thread was busy ${pct(mainOn)} of the run with the journal (${pctAll(mainOn)} %) and ${pct(mainOff)} without (${pctAll(mainOff)} %).
+Within each trial the journal added ${fmt(mid(journalCpu) / 1000, 2)} CPU s to okta-action's process (sorted: ${journalCpu.map((x) => fmt(x / 1000, 2)).join(' / ')}) and
+${fmt(mid(journalSimCpu) / 1000, 2)} to the simulator's (${journalSimCpu.map((x) => fmt(x / 1000, 2)).join(' / ')}).
 `);
-  save('s3', { rows, journalKept, journalKept75, ofRaw, ofDispatch, ofAx, ofAx75, engineOfAx75, trials: { journalOn: on, noJournal: off, rawUndici: rawRuns, rawDispatch: dispatchRuns, ax75: axRuns, journalOn75: on75, noJournal75: off75 } });
+  save('s3', { rows, journalKept, journalKept75, ofRaw, ofDispatch, ofAx, ofAx75, engineOfAx75, journalCpu, journalSimCpu, busyOn, busyOff, mainOn, mainOff, trials: { journalOn: on, noJournal: off, rawUndici: rawRuns, rawDispatch: dispatchRuns, ax75: axRuns, journalOn75: on75, noJournal75: off75 } });
 }
 
 // S4: scale. 200,000 identities from a file, zero latency, through the real CLI (dist/cli/main.js)

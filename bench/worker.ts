@@ -1,4 +1,5 @@
 /** Runs one benchmark strategy in this process and prints one JSON line with its figures. */
+import { procCpuMs } from './lib/proc-cpu.js';
 import { parallel75, rawUndici, sequential, type BenchParams } from './strategies/baselines.js';
 import { officialSdk } from './strategies/sdk.js';
 import { oktaAction, type OktaActionParams } from './strategies/okta-action.js';
@@ -15,16 +16,21 @@ const strategies: Record<string, (p: OktaActionParams) => Promise<{ outcomes: Re
 };
 const fn = strategies[strategy];
 if (!fn) throw new Error(`unknown strategy ${strategy}`);
+// CPU of this thread alone: the event loop that drives the strategy's requests.
+const threadCpuMs = () => procCpuMs('/proc/thread-self/stat');
+const main0 = threadCpuMs();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const tally = await fn(params);
 const elapsedMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
+const main1 = threadCpuMs();
 process.stdout.write(
   `${JSON.stringify({
     strategy,
     elapsedMs: Math.round(elapsedMs),
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    mainCpuMs: main0 === null || main1 === null ? null : main1 - main0,
     maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     outcomes: tally.outcomes,
     errors: tally.errors,

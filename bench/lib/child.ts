@@ -5,6 +5,8 @@ export interface StrategyResult {
   strategy: string;
   elapsedMs: number;
   cpuMs: number;
+  /** CPU of the strategy's main thread alone (the event loop that drives its requests), where /proc tells. */
+  mainCpuMs?: number | null;
   maxRssMB: number;
   outcomes: Record<string, number>;
   errors: number;

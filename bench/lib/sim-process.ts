@@ -2,16 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { request } from 'undici';
 import { TSX_SCRIPTS, type Scripts } from './compiled.js';
+import { procCpuMs } from './proc-cpu.js';
 
 export interface SimHandle {
   url: string;
   token: string;
   adminUserId: string;
   control<T = unknown>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T>;
+  /** CPU time (user + system, ms) the simulator's process has used so far; null where /proc cannot tell. */
+  cpuMs(): number | null;
   stop(): Promise<void>;
 }
 
-/** The simulator in its own process, so it never competes with the strategy's event loop. */
 export async function startSimProcess(config: Record<string, unknown>, scripts: Scripts = TSX_SCRIPTS): Promise<SimHandle> {
   const child: ChildProcess = spawn(process.execPath, [...scripts.args('src/sim/main'), '--port', '0', '--json', JSON.stringify(config)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -34,6 +36,7 @@ export async function startSimProcess(config: Record<string, unknown>, scripts: 
       if (res.statusCode >= 300) throw new Error(`sim control ${path}: ${res.statusCode} ${text}`);
       return (text ? JSON.parse(text) : null) as T;
     },
+    cpuMs: () => (child.pid === undefined ? null : procCpuMs(`/proc/${child.pid}/stat`)),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
