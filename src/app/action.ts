@@ -179,7 +179,7 @@ export async function execute(conn: Connection, settings: ActionSettings, header
       query: queryFor(op, settings),
       maxChanges: effectiveMaxChanges(settings),
       protection: session.protection,
-      lookahead: lookaheadFor(settings.concurrency),
+      lookahead: lookaheadFor(settings.concurrency, journal !== undefined),
       precondition: cb.expected ? expectStatus(cb.expected, settings.undoOf ?? 'the earlier run') : null,
     }, deps);
     const finishedAt = new Date().toISOString();

@@ -61,8 +61,9 @@ describe('a run from an item source', () => {
     expect(result).not.toHaveProperty('items');
   });
 
-  it('at the app\'s lookahead for a concurrency (2×, at least 64), every slot is used and no more items live than two lookaheads', async () => {
-    expect([1, 10, 32, 33, 40, 75].map(lookaheadFor)).toEqual([64, 64, 64, 66, 80, 150]);
+  it('at the app\'s lookahead for a concurrency (2×, at least 64; with a journal at least 128), every slot is used and no more items live than two lookaheads', async () => {
+    expect([1, 10, 32, 33, 40, 75].map((c) => lookaheadFor(c))).toEqual([64, 64, 64, 66, 80, 150]);
+    expect([1, 10, 64, 65, 75].map((c) => lookaheadFor(c, true))).toEqual([128, 128, 128, 130, 150]);
     const slow = await startSimulator({ users: 0, latencyMs: 60, concurrency: null, buckets: { read: { limit: null }, write: { limit: null }, list: { limit: null } } });
     const client = new OktaClient(parseOrgUrl(slow.url), new SswsAuth(slow.token), { connections: 40 });
     try {
