@@ -40,6 +40,8 @@ export const STORE_DEFAULTS = Object.freeze({
   lease: Object.freeze({ ttlMs: 30_000, heartbeatMs: 10_000 }),
   /** Rows read per query by the streaming iterators (no cursor stays open between pages). */
   iteratePageSize: 1_000,
+  /** Event pages (one per journal commit, tens of events each) read per query by the audit log's iterator. */
+  eventPagesPerQuery: 32,
   listLimit: 50,
 });
 

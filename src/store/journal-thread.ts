@@ -9,10 +9,8 @@ export interface JournalSql {
   /** `upsert` for `itemChunk` rows in one statement. */
   upserts: string;
   itemChunk: number;
-  event: string;
-  /** `event` for `eventChunk` rows in one statement. */
-  events: string;
-  eventChunk: number;
+  /** INSERT one page of events: run_id, first_seq, last_seq, body (their EventValues as a JSON array). */
+  eventPage: string;
   /** SELECT the run's lease token (one column). */
   lease: string;
 }
@@ -21,6 +19,7 @@ export interface JournalBatch {
   runId: string;
   /** Rows without their run_id: the writer binds `runId` first. */
   items: ItemValues[];
+  /** The run's next events, consecutive seqs in order: stored as one page. */
   events: EventValues[];
   /** When not null, the batch commits only while the run's lease still has this token. */
   token: string | null;
@@ -57,7 +56,7 @@ try {
   db = new Database(file, { fileMustExist: true });
   for (const p of pragmas) db.pragma(p);
   const upsert = db.prepare(sql.upsert), upserts = db.prepare(sql.upserts);
-  const event = db.prepare(sql.event), events = db.prepare(sql.events);
+  const eventPage = db.prepare(sql.eventPage);
   const lease = db.prepare(sql.lease).pluck();
   // Rows in call order: whole chunks through the multi-row statement, the rest one by one.
   const bulk = (one, many, chunk, runId, rows) => {
@@ -69,10 +68,10 @@ try {
     }
     for (; i < rows.length; i++) one.run(runId, rows[i]);
   };
-  tx = db.transaction((b) => {
+  tx = db.transaction((b, page) => {
     if (b.token !== null && lease.get(b.runId) !== b.token) throw Object.assign(new Error('lease lost'), { name: 'LeaseLost' });
     bulk(upsert, upserts, sql.itemChunk, b.runId, b.items);
-    bulk(event, events, sql.eventChunk, b.runId, b.events);
+    if (page !== null) eventPage.run(b.runId, page[0], page[1], page[2]);
   });
 } catch (err) { openError = err; }
 port.on('message', (m) => {
@@ -80,7 +79,7 @@ port.on('message', (m) => {
   let error = null;
   try {
     if (openError) throw openError;
-    tx.immediate(JSON.parse(m.batch));
+    tx.immediate(JSON.parse(m.batch), m.page);
   } catch (err) {
     error = { name: String(err && err.name), code: err && typeof err.code === 'string' ? err.code : null, message: String(err && err.message) };
   }
@@ -135,8 +134,11 @@ export class JournalThread {
     }
     if (this.#pending.size === 0) this.#busy();
     this.#pending.set(seq, { runId: batch.runId, settled });
-    // One string crosses threads far cheaper than the structured clone of nested row arrays.
-    this.#port.postMessage({ seq, batch: JSON.stringify(batch) });
+    // One string crosses threads far cheaper than the structured clone of nested row arrays. The
+    // events go as the page they are stored as: their JSON, which the writer never parses.
+    const { events, ...rest } = batch;
+    const page = events.length === 0 ? null : [events[0][0], events[events.length - 1][0], JSON.stringify(events)];
+    this.#port.postMessage({ seq, batch: JSON.stringify(rest), page });
     return seq;
   }
 

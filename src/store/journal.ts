@@ -4,7 +4,7 @@ import { STORE_DEFAULTS } from './defaults.js';
 import { StoreError } from './errors.js';
 import type { JournalSql, JournalThread } from './journal-thread.js';
 import type { Lease } from './lease.js';
-import { EVENT_COLUMNS, ITEM_COLUMNS, eventValues, itemValues, type EventValues, type ItemValues } from './rows.js';
+import { ITEM_COLUMNS, eventValues, itemValues, type EventValues, type ItemValues } from './rows.js';
 
 export interface JournalOptions {
   /** Intents per transaction at most (reaching it closes the batch; later intents form the next). */
@@ -42,7 +42,6 @@ const UPDATED = ['user_id', 'login', 'status_before', 'status_after', 'outcome',
 
 const rowOf = (columns: string) => `(${Array(columns.split(',').length).fill('?').join(', ')})`;
 const ITEM_ROW = rowOf(ITEM_COLUMNS);
-const EVENT_ROW = rowOf(EVENT_COLUMNS);
 const UPSERT_TAIL = `ON CONFLICT (run_id, idx) DO UPDATE SET phase = ${PHASE_GUARD}, ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}`;
 /**
  * Rows per multi-row statement: one statement per chunk, rows in call order. SQLite decides an
@@ -50,7 +49,6 @@ const UPSERT_TAIL = `ON CONFLICT (run_id, idx) DO UPDATE SET phase = ${PHASE_GUA
  * of one item in one statement land as they would in two.
  */
 const ITEM_CHUNK = 16;
-const EVENT_CHUNK = 32;
 
 /** What the writer thread runs for every batch; each row's first parameter, run_id, is the batch's. */
 export const JOURNAL_SQL: JournalSql = Object.freeze({
@@ -59,10 +57,8 @@ export const JOURNAL_SQL: JournalSql = Object.freeze({
   // step per row (measured: 15-25 % of the item rows' SQLite time).
   upserts: `INSERT INTO items (${ITEM_COLUMNS}) VALUES ${Array(ITEM_CHUNK).fill(ITEM_ROW).join(', ')} ${UPSERT_TAIL}`,
   itemChunk: ITEM_CHUNK,
-  event: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${EVENT_ROW}`,
-  // Events come in bulk (two or more per item): one statement per EVENT_CHUNK rows, in order.
-  events: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${Array(EVENT_CHUNK).fill(EVENT_ROW).join(', ')}`,
-  eventChunk: EVENT_CHUNK,
+  // A batch's events, consecutive seqs, as one page (migration 5).
+  eventPage: 'INSERT INTO event_pages (run_id, first_seq, last_seq, body) VALUES (?, ?, ?, ?)',
   lease: 'SELECT token FROM leases WHERE run_id = ?',
 });
 

@@ -189,6 +189,46 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       CREATE INDEX items_unusual ON items (run_id, outcome, idx) WHERE outcome IS NOT NULL AND outcome <> 'changed';
     `,
   },
+  {
+    version: 5,
+    name: 'events kept in pages, one row per journal commit',
+    // A journal commit holds a run's consecutive events, and the audit log only ever appends them and
+    // reads them back in order: one row per commit (its events as one JSON array, written as the
+    // journal serialized them) instead of one b-tree row each. Replaying a 20,000-identity journal
+    // (600 commits of 33 identities) in one thread, its 40,000 event rows took 200–230 ms of the
+    // writer's 370–490 ms; as pages the whole replay took 225–350 ms. The view events still shows
+    // one row per event for SQL readers, and both stay append-only.
+    sql: `
+      CREATE TABLE event_pages (
+        run_id    TEXT NOT NULL REFERENCES runs(id),
+        first_seq INTEGER NOT NULL CHECK (first_seq > 0),
+        last_seq  INTEGER NOT NULL,
+        body      TEXT NOT NULL,
+        PRIMARY KEY (run_id, first_seq),
+        CHECK (last_seq >= first_seq)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO event_pages (run_id, first_seq, last_seq, body)
+        SELECT run_id, seq, seq, json_array(json_array(seq, at, item_idx, method, route, status, request_id, attempt, wait_ms, duration_ms, error))
+        FROM events ORDER BY run_id, seq;
+      DROP TRIGGER events_no_update;
+      DROP TRIGGER events_no_delete;
+      DROP TABLE events;
+      CREATE VIEW events (run_id, seq, at, item_idx, method, route, status, request_id, attempt, wait_ms, duration_ms, error) AS
+        SELECT p.run_id, e.value ->> 0, e.value ->> 1, e.value ->> 2, e.value ->> 3, e.value ->> 4, e.value ->> 5,
+               e.value ->> 6, e.value ->> 7, e.value ->> 8, e.value ->> 9, e.value ->> 10
+        FROM event_pages AS p, json_each(p.body) AS e;
+      CREATE TRIGGER event_pages_no_update BEFORE UPDATE ON event_pages
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+      CREATE TRIGGER event_pages_no_delete BEFORE DELETE ON event_pages
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+      CREATE TRIGGER events_no_insert INSTEAD OF INSERT ON events
+        BEGIN SELECT RAISE(ABORT, 'events are written by the journal, a page per commit (event_pages)'); END;
+      CREATE TRIGGER events_no_update INSTEAD OF UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+      CREATE TRIGGER events_no_delete INSTEAD OF DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    `,
+  },
 ]);
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -67,11 +67,12 @@ export function rowToItem(r: ItemRow): Item {
   };
 }
 
-/** `seq` numbers a run's events from 1, in the order its journal took them (events.ts). */
-export const EVENT_COLUMNS =
-  'run_id, seq, at, item_idx, method, route, status, request_id, attempt, wait_ms, duration_ms, error';
-
-/** An event's columns after run_id, in EVENT_COLUMNS order (the journal's writer binds the run id). */
+/**
+ * An event as the journal keeps it: `seq` numbers a run's events from 1, in the order its journal
+ * took them. A commit's events are stored as one JSON array of these (event_pages; the view
+ * `events` names the positions: seq, at, item_idx, method, route, status, request_id, attempt,
+ * wait_ms, duration_ms, error).
+ */
 export type EventValues = [
   seq: number, at: string, itemIdx: number | null, method: string, route: string, status: number | null,
   requestId: string | null, attempt: number, waitMs: number, durationMs: number, error: string | null,
@@ -84,32 +85,8 @@ export function eventValues(seq: number, e: RequestEvent): EventValues {
   ];
 }
 
-export interface EventRow {
-  seq: number;
-  at: string;
-  item_idx: number | null;
-  method: string;
-  route: string;
-  status: number | null;
-  request_id: string | null;
-  attempt: number;
-  wait_ms: number;
-  duration_ms: number;
-  error: string | null;
-}
-
-export function rowToEvent(r: EventRow): RequestEvent & { seq: number } {
-  return {
-    seq: r.seq,
-    at: r.at,
-    itemIndex: r.item_idx,
-    method: r.method,
-    route: r.route,
-    status: r.status,
-    requestId: r.request_id,
-    attempt: r.attempt,
-    waitMs: r.wait_ms,
-    durationMs: r.duration_ms,
-    error: r.error,
-  };
+/** One event of a stored page (event_pages.body is a JSON array of EventValues). */
+export function eventFromValues(v: EventValues): RequestEvent & { seq: number } {
+  const [seq, at, itemIndex, method, route, status, requestId, attempt, waitMs, durationMs, error] = v;
+  return { seq, at, itemIndex, method, route, status, requestId, attempt, waitMs, durationMs, error };
 }

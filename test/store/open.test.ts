@@ -89,7 +89,7 @@ describe('open and migrations', () => {
     s.close();
 
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all()).toEqual([1, 2, 3, 4]);
+    expect(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all()).toEqual([1, 2, 3, 4, 5]);
     expect(db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND name = 'items_by_user'`).get()).toBeUndefined();
     expect(db.prepare('SELECT user_id, run_id, idx FROM finished_users').all()).toEqual([{ user_id: '00uA', run_id: 'old', idx: 0 }]);
     // The user query looks users up by finished_users' key and items by theirs: no scan of items.
@@ -97,11 +97,21 @@ describe('open and migrations', () => {
     expect(plan.some((d) => /SEARCH f USING PRIMARY KEY \(user_id=\?\)/.test(d))).toBe(true);
     expect(plan.some((d) => /SEARCH i USING PRIMARY KEY \(run_id=\? AND idx=\?\)/.test(d))).toBe(true);
     expect(plan.some((d) => /SCAN i\b/.test(d))).toBe(false);
-    // Version 3: events are one b-tree keyed by run; items have no index by outcome but the partial one.
+    // Version 3: items have no index by outcome but the partial one; events no AUTOINCREMENT sequence.
     expect(db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND name IN ('events_by_run', 'items_by_outcome')`).all()).toEqual([]);
     expect(db.prepare(`SELECT name FROM sqlite_sequence WHERE name = 'events'`).get()).toBeUndefined();
-    const eventsPlan = (db.prepare(`EXPLAIN QUERY PLAN SELECT seq FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT 10`).all('old', 0) as { detail: string }[]).map((r) => r.detail);
-    expect(eventsPlan).toEqual([expect.stringMatching(/SEARCH events USING PRIMARY KEY \(run_id=\? AND seq>\?\)/)]);
+    // Version 5: events are kept a page per commit, read along the pages' key; the view shows them one per row.
+    const eventsPlan = (db.prepare(`EXPLAIN QUERY PLAN SELECT body FROM event_pages WHERE run_id = ? AND first_seq > ? ORDER BY first_seq LIMIT 10`).all('old', 0) as { detail: string }[]).map((r) => r.detail);
+    expect(eventsPlan).toEqual([expect.stringMatching(/SEARCH event_pages USING PRIMARY KEY \(run_id=\? AND first_seq>\?\)/)]);
+    expect(db.prepare(`SELECT type FROM sqlite_schema WHERE name = 'events'`).pluck().get()).toBe('view');
+    expect(db.prepare(`SELECT run_id, first_seq, last_seq FROM event_pages ORDER BY first_seq`).all()).toEqual([
+      { run_id: 'old', first_seq: 5, last_seq: 5 }, { run_id: 'old', first_seq: 9, last_seq: 9 }, { run_id: 'old', first_seq: 10, last_seq: 10 },
+    ]);
+    expect(db.prepare(`SELECT seq, at, item_idx, method, route, status, request_id, attempt, wait_ms, duration_ms, error FROM events WHERE run_id = 'old' ORDER BY seq`).all()).toEqual([
+      { seq: 5, at: '2026-11-01T00:00:01.000Z', item_idx: 0, method: 'GET', route: '/api/v1/users/{id}', status: 200, request_id: 'req-a', attempt: 1, wait_ms: 0, duration_ms: 3, error: null },
+      { seq: 9, at: '2026-11-01T00:00:01.500Z', item_idx: 0, method: 'POST', route: '/api/v1/users/{id}/lifecycle/suspend', status: 200, request_id: 'req-b', attempt: 1, wait_ms: 0, duration_ms: 4, error: null },
+      { seq: 10, at: '2026-11-02T00:00:00.000Z', item_idx: 1, method: 'GET', route: '/api/v1/users/{id}', status: 200, request_id: 'req-c', attempt: 1, wait_ms: 0, duration_ms: 2, error: null },
+    ]);
     expect(() => db.prepare(`UPDATE events SET status = 500`).run()).toThrow(); // read-only connection, and append-only besides
     db.close();
     const rw = new Database(file);
@@ -113,6 +123,10 @@ describe('open and migrations', () => {
     expect(rw.pragma('foreign_key_check')).toEqual([]);
     expect(() => rw.prepare(`DELETE FROM events WHERE run_id = 'old'`).run()).toThrow(/append-only/);
     expect(() => rw.prepare(`UPDATE events SET status = 500 WHERE run_id = 'old'`).run()).toThrow(/append-only/);
+    expect(() => rw.prepare(`DELETE FROM event_pages WHERE run_id = 'old'`).run()).toThrow(/append-only/);
+    expect(() => rw.prepare(`UPDATE event_pages SET body = '[]' WHERE run_id = 'old'`).run()).toThrow(/append-only/);
+    expect(() => rw.prepare(`INSERT INTO events (run_id, seq) VALUES ('old', 11)`).run()).toThrow(/written by the journal/);
+    expect(rw.prepare(`SELECT COUNT(*) FROM events`).pluck().get()).toBe(3);
     rw.close();
   });
 

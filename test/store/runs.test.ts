@@ -226,6 +226,41 @@ describe('events', () => {
   });
 });
 
+describe('event pages', () => {
+  it('keeps each commit\'s events as one page and reads them back in order across pages and queries', async () => {
+    const s = open();
+    s.createRun(header('r1'), items(1));
+    const j = s.journal('r1');
+    const sent: string[] = [];
+    for (let commit = 0; commit < 5; commit++) {
+      for (let k = 0; k <= commit; k++) {
+        const requestId = `req-${commit}-${k}`;
+        sent.push(requestId);
+        j.event({ at: '2025-01-01T00:00:00.000Z', itemIndex: 0, method: 'GET', route: '/api/v1/users/{id}', status: 200, requestId, attempt: 1, waitMs: 0, durationMs: 1, error: null });
+      }
+      await j.flush();
+    }
+    j.close();
+    const Database = (await import('better-sqlite3')).default;
+    const { Events } = await import('../../src/store/events.js');
+    const db = new Database(s.path, { readonly: true });
+    // One page per commit: 1 + 2 + 3 + 4 + 5 events, numbered on without gaps.
+    expect(db.prepare('SELECT first_seq, last_seq, json_array_length(body) AS n FROM event_pages WHERE run_id = ? ORDER BY first_seq').all('r1')).toEqual([
+      { first_seq: 1, last_seq: 1, n: 1 }, { first_seq: 2, last_seq: 3, n: 2 }, { first_seq: 4, last_seq: 6, n: 3 }, { first_seq: 7, last_seq: 10, n: 4 }, { first_seq: 11, last_seq: 15, n: 5 },
+    ]);
+    const events = new Events(db);
+    expect(events.lastSeq('r1')).toBe(15);
+    expect(events.lastSeq('nobody')).toBe(0);
+    for (const pagesPerQuery of [1, 2, 5, 32]) {
+      const read = [...events.iterate('r1', pagesPerQuery)];
+      expect(read.map((e) => e.requestId)).toEqual(sent);
+      expect(read.map((e) => e.seq)).toEqual(sent.map((_, i) => i + 1));
+    }
+    db.close();
+    s.close();
+  });
+});
+
 describe('latestByUser', () => {
   it('returns the latest finished item per user across runs', async () => {
     const s = open();
