@@ -197,7 +197,9 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     // journal serialized them) instead of one b-tree row each. Replaying a 20,000-identity journal
     // (600 commits of 33 identities) in one thread, its 40,000 event rows took 200–230 ms of the
     // writer's 370–490 ms; as pages the whole replay took 225–350 ms. The view events still shows
-    // one row per event for SQL readers, and both stay append-only.
+    // one row per event for SQL readers, and both stay append-only. The view uses json_extract, not
+    // the ->> operator: a SQLite older than 3.38 (a sqlite3 shell on an older system) could not read
+    // the schema at all otherwise.
     sql: `
       CREATE TABLE event_pages (
         run_id    TEXT NOT NULL REFERENCES runs(id),
@@ -214,8 +216,10 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       DROP TRIGGER events_no_delete;
       DROP TABLE events;
       CREATE VIEW events (run_id, seq, at, item_idx, method, route, status, request_id, attempt, wait_ms, duration_ms, error) AS
-        SELECT p.run_id, e.value ->> 0, e.value ->> 1, e.value ->> 2, e.value ->> 3, e.value ->> 4, e.value ->> 5,
-               e.value ->> 6, e.value ->> 7, e.value ->> 8, e.value ->> 9, e.value ->> 10
+        SELECT p.run_id, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'), json_extract(e.value, '$[2]'),
+               json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]'), json_extract(e.value, '$[5]'),
+               json_extract(e.value, '$[6]'), json_extract(e.value, '$[7]'), json_extract(e.value, '$[8]'),
+               json_extract(e.value, '$[9]'), json_extract(e.value, '$[10]')
         FROM event_pages AS p, json_each(p.body) AS e;
       CREATE TRIGGER event_pages_no_update BEFORE UPDATE ON event_pages
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
