@@ -14,6 +14,7 @@ import { addAuthOptions } from './auth-options.js';
 import { confirmIrreversible } from './confirm.js';
 import { wholeNumber } from './options.js';
 import { finishCommand, withRunSignals } from './run-command.js';
+import { writeLines } from './output.js';
 import { openStore, storeOption } from './store-option.js';
 
 interface StoreFlags extends AuthFlags {
@@ -124,12 +125,13 @@ export function registerHistory(program: Command): void {
     .description("export a run's request log (method, route, status, x-okta-request-id, attempt, wait, timing) for a SIEM")
     .option('--format <format>', 'jsonl', 'jsonl')
     .addOption(storeOption())
-    .action((runId: string, flags: StoreFlags & { format: string }) => {
+    .action(async (runId: string, flags: StoreFlags & { format: string }) => {
       if (flags.format !== 'jsonl') throw new UsageError('--format must be jsonl.');
       const opened = openStore(flags);
       try {
         const run = runInfoOrThrow(opened.store, runId);
-        for (const line of auditJsonl({ runId, action: run.header.action, org: run.header.org, actor: run.header.actor ?? null }, opened.store.events(runId))) process.stdout.write(line);
+        // Read from the store only as fast as the reader takes the lines: a large run's log is never held in memory.
+        await writeLines(auditJsonl({ runId, action: run.header.action, org: run.header.org, actor: run.header.actor ?? null }, opened.store.events(runId)));
       } finally {
         opened.close();
       }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { redact } from '../okta/auth.js';
 import { UsageError } from '../okta/errors.js';
 import { VERSION } from '../version.js';
+import { endQuietlyOnClosedPipe } from './output.js';
 import { addRunOptions, runCommand, type RunFlags } from './run-command.js';
 import { registerSim } from './sim-command.js';
 import { registerDemo } from './demo-command.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
 
 /** Exit codes: 0 all well, 1 some identity ended badly or an unexpected error, 2 usage/config/input error before any request. */
 export async function main(argv: string[] = process.argv): Promise<void> {
+  endQuietlyOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
