@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
 import { OK_OUTCOMES, OUTCOMES, type Item, type Outcome } from './types.js';
+import { writeChunk } from './write-out.js';
 
 export type Summary = Record<Outcome, number> & { total: number };
 
@@ -62,10 +63,6 @@ export function reportItem(item: Item): Record<(typeof REPORT_FIELDS)[number], u
   };
 }
 
-async function write(stream: NodeJS.WritableStream, chunk: string): Promise<void> {
-  if (!stream.write(chunk)) await once(stream, 'drain');
-}
-
 /**
  * Write a JSON or CSV report (by file extension; `-` is JSON on stdout) as a stream, so 200,000
  * items never sit in one string. Report files are created readable by their owner only.
@@ -87,13 +84,15 @@ export async function writeReport(path: string, header: ReportHeader, items: Ite
   } else {
     const { summary, ...rest } = header;
     const head = JSON.stringify({ ...rest, summary }, null, 2);
-    await write(file, `${head.slice(0, -2)},\n  "items": [`);
+    // Stops early only when the stream is gone: stdout's reader closed the pipe, or the file failed (`closed` rejects then).
+    let open = await writeChunk(file, `${head.slice(0, -2)},\n  "items": [`);
     let first = true;
     for (const item of items) {
-      await write(file, `${first ? '\n' : ',\n'}    ${JSON.stringify(reportItem(item))}`);
+      if (!open) break;
+      open = await writeChunk(file, `${first ? '\n' : ',\n'}    ${JSON.stringify(reportItem(item))}`);
       first = false;
     }
-    await write(file, `${first ? '' : '\n  '}]\n}\n`);
+    if (open) await writeChunk(file, `${first ? '' : '\n  '}]\n}\n`);
     if (!toStdout) file.end();
   }
   await closed;

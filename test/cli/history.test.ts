@@ -101,25 +101,38 @@ describe('show, runs, audit', () => {
   });
 });
 
-describe('audit output', () => {
-  it('streams a log larger than a pipe holds, and stops quietly when its reader closes the pipe early (| head)', async () => {
-    const users = Array.from({ length: 200 }, (_, i) => sim.addUser({ login: `pipe.${i}@corp.example`, status: 'ACTIVE' }));
-    await runCli(['run', '--action', 'suspend', '--input', file('pipe.txt', users.map((u) => u.id).join('\n')), '--store', store], { env });
-    const [run] = await runsJson();
-    const whole = await runCli(['audit', run!.id, '--store', store], { env });
-    expect(whole.code).toBe(0);
-    const all = whole.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number });
-    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1)); // a GET and a POST per user
-    expect(Buffer.byteLength(whole.stdout)).toBeGreaterThan(128 * 1024);
-    // As `okta-action audit RUN | head -1` does: read the first chunk, then close the pipe.
-    const child = spawn(process.execPath, [BIN, 'audit', run!.id, '--store', store], { env: { ...env, PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+describe('long output', () => {
+  /** As `okta-action … | head -1` does: read the first chunk, then close the pipe. */
+  const firstChunkThenClose = async (args: string[]) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const first = await new Promise<string>((resolve) => child.stdout.once('data', (d) => resolve(String(d))));
     child.stdout.destroy();
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('close', (c, s) => resolve([c, s])));
-    expect(JSON.parse(first.split('\n')[0]!)).toMatchObject({ runId: run!.id, seq: 1 });
-    expect({ code, signal, stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('close', (c, sig) => resolve([c, sig])));
+    return { first, exit: { code, signal, stderr } };
+  };
+
+  it('audit and show stream more than a pipe holds, and stop quietly when the reader closes the pipe early (| head)', async () => {
+    const users = Array.from({ length: 400 }, (_, i) => sim.addUser({ login: `pipe.${i}@corp.example`, status: 'ACTIVE' }));
+    await runCli(['run', '--action', 'suspend', '--input', file('pipe.txt', users.map((u) => u.id).join('\n')), '--store', store], { env });
+    const [run] = await runsJson();
+    const audit = await runCli(['audit', run!.id, '--store', store], { env });
+    expect(audit.code).toBe(0);
+    const all = audit.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number });
+    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 800 }, (_, i) => i + 1)); // a GET and a POST per user
+    const shown = await runCli(['show', run!.id, '--store', store], { env });
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout).items).toHaveLength(400);
+    // More than a Linux pipe holds (64 KiB), so the writer has to wait for its reader.
+    for (const out of [audit.stdout, shown.stdout]) expect(Buffer.byteLength(out)).toBeGreaterThan(64 * 1024);
+
+    const head = await firstChunkThenClose(['audit', run!.id, '--store', store]);
+    expect(JSON.parse(head.first.split('\n')[0]!)).toMatchObject({ runId: run!.id, seq: 1 });
+    expect(head.exit).toEqual({ code: 0, signal: null, stderr: '' });
+    const headShow = await firstChunkThenClose(['show', run!.id, '--store', store]);
+    expect(headShow.first).toMatch(new RegExp(`^\\{\\n  "runId": "${run!.id}"`));
+    expect(headShow.exit).toEqual({ code: 0, signal: null, stderr: '' });
   });
 });
 
