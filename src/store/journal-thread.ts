@@ -38,16 +38,19 @@ interface Ack {
  */
 const WORKER_SOURCE = `
 'use strict';
-const { workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
+// Evaluated as CommonJS, or as a module when the embedding process runs with --input-type=module
+// (which workers inherit): there is no require() then, so it is made from node:module.
+const require_ = typeof require === 'function' ? require : process.getBuiltinModule('node:module').createRequire(process.cwd() + '/');
+const { workerData } = require_('node:worker_threads');
+const Database = require_(workerData.driver);
 const { file, sql, pragmas, port, nice } = workerData;
 const done = new Int32Array(workerData.shared);
 // Below the engine's thread in CPU priority (Linux, where a thread has its own nice value): a woken
 // writer then no longer preempts the thread that drives the requests, and commits in its gaps.
 if (nice > 0 && process.platform === 'linux') {
   try {
-    const os = require('node:os');
-    const tid = Number(require('node:fs').readFileSync('/proc/thread-self/stat', 'latin1').split(' ', 1)[0]);
+    const os = require_('node:os');
+    const tid = Number(require_('node:fs').readFileSync('/proc/thread-self/stat', 'latin1').split(' ', 1)[0]);
     os.setPriority(tid, Math.min(19, os.getPriority(tid) + nice));
   } catch {}
 }

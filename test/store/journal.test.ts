@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -275,6 +276,32 @@ describe('writer thread', () => {
     expect(os.getPriority()).toBe(base);
     j.close();
     t.done();
+  });
+
+  it('journals from a process whose string input runs as a module (--input-type=module, which the writer inherits)', () => {
+    const file = path.join(tempDir(), 'runs.db');
+    const src = (rel: string) => JSON.stringify(new URL(rel, import.meta.url).href);
+    const script = `
+      import { RunStore } from ${src('../../src/store/index.ts')};
+      import { newItem } from ${src('../../src/engine/types.ts')};
+      const store = RunStore.open(${JSON.stringify(file)});
+      store.createRun(${JSON.stringify(header('r1'))}, [0, 1, 2].map((i) => newItem(i, 'user' + i + '@example.com')));
+      const j = store.journal('r1');
+      await j.intent(${JSON.stringify(intentItem(1))});
+      j.outcome(${JSON.stringify(doneItem(1))});
+      j.close();
+      store.close();
+      console.log('journaled');`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('journaled');
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare(`SELECT idx, phase, outcome FROM items WHERE run_id = 'r1' ORDER BY idx`).all()).toEqual([
+      { idx: 0, phase: 'pending', outcome: null },
+      { idx: 1, phase: 'done', outcome: 'changed' },
+      { idx: 2, phase: 'pending', outcome: null },
+    ]);
+    db.close();
   });
 });
 
