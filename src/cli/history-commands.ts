@@ -11,7 +11,7 @@ import { getOperation } from '../okta/lifecycle.js';
 import type { AuthProvider } from '../okta/auth.js';
 import { parseOrgUrl } from '../okta/org-url.js';
 import { addAuthOptions } from './auth-options.js';
-import { confirmIrreversible } from './confirm.js';
+import { confirmUndo } from './confirm.js';
 import { wholeNumber } from './options.js';
 import { finishCommand, withRunSignals } from './run-command.js';
 import { writeLines } from './output.js';
@@ -107,7 +107,7 @@ export function registerHistory(program: Command): void {
         const needs = { groups: settings.protect.groups.length > 0 };
         const a = (auth = resolveAuthFromFlags(flags, process.env, orgOf(run.header.org), 'write', needs));
         await verifyCredentials(a, 'write', needs);
-        await confirmIrreversible(`Undo of run ${runId} (${getOperation(plan.operation)!.label})`, plan.targets.length, { yes: Boolean(flags.yes), inputIsStdin: false });
+        await confirmUndo(`Undo of run ${runId} (${getOperation(plan.operation)!.label})`, plan.targets.length, { yes: Boolean(flags.yes), inputIsStdin: false });
         const expected = expectedStatuses(plan);
         process.exitCode = await withRunSignals(plan.targets.length, (cb) =>
           startRun({ org: orgOf(run.header.org), auth: a }, settings, plan.targets.map((t) => t.userId), opened.keeper, { ...cb, expected, parentRunId: runId, actor: process.env.USER ?? null }).then((done) =>

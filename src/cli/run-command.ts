@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ACTION_DEFAULTS, startRun, validateSettings, type ActionSettings, type CompletedRun, type RunCallbacks } from '../app/action.js';
-import { deferredInputs, runInfoOrThrow } from '../app/history.js';
+import { deferredInputs, runInfoOrThrow, settingsOf } from '../app/history.js';
 import { closeAuth, resolveAuthFromFlags, resolveOrg, verifyCredentials, type AuthFlags, type AuthNeeds, type AuthPurpose } from '../app/credentials.js';
 import { readDataCollectionFile, type InputFormat } from '../engine/input/index.js';
 import { exitCodeFor, formatSummary, reportItem, writeReport } from '../engine/report.js';
@@ -20,10 +20,11 @@ export interface RunFlags extends AuthFlags {
   continue?: string;
   inputFormat?: InputFormat;
   column?: string;
-  objectsPerRun: number;
+  /** Unset: the default, or with --continue the earlier run's (as for concurrency and rateShare). */
+  objectsPerRun?: number;
   report?: string;
-  concurrency: number;
-  rateShare: number;
+  concurrency?: number;
+  rateShare?: number;
   yes?: boolean;
   sendEmail?: boolean;
   oauthTokens?: boolean;
@@ -41,15 +42,15 @@ export function addRunOptions(cmd: Command): Command {
     .option('--org <host>', 'Okta org host, e.g. dev-123.okta.com (env OKTA_ORG_URL)')
     .addOption(new Option('--action <operation>', `lifecycle operation: ${OPERATION_NAMES.join(', ')}`).argParser(oneOf('--action', OPERATION_NAMES)))
     .option('--input <file>', "data collection file of identities, or '-' for stdin")
-    .option('--continue <runId>', 'start a new run over the identities an earlier run deferred (Objects Per Run)')
+    .option('--continue <runId>', "start a new run over the identities an earlier run deferred (Objects Per Run), with that run's settings and protected accounts")
     .addOption(new Option('--input-format <format>', 'input format (detected when not given)').choices(['text', 'csv', 'json', 'stix']))
     .option('--column <name>', 'CSV column that holds the identities')
-    .option('--objects-per-run <n>', 'most identities one run processes; the rest are deferred', wholeNumber('--objects-per-run', 1), ACTION_DEFAULTS.objectsPerRun)
+    .option('--objects-per-run <n>', `most identities one run processes; the rest are deferred (default: ${ACTION_DEFAULTS.objectsPerRun})`, wholeNumber('--objects-per-run', 1))
     .option('--report <file>', 'write the report to FILE (.json or .csv)')
-    .option('--concurrency <n>', 'most requests in flight (1-75)', wholeNumber('--concurrency', 1, 75), ACTION_DEFAULTS.concurrency)
-    .option('--rate-share <fraction>', "most of each Okta rate-limit bucket this run may use", fraction('--rate-share'), ACTION_DEFAULTS.rateShare)
-    .option('--protect <file>', 'protected accounts: Okta ids, logins and glob patterns on login, one per line')
-    .option('--protect-group <groupId>', 'protect the members of this Okta group (repeatable)', collect)
+    .option('--concurrency <n>', `most requests in flight (1-75; default: ${ACTION_DEFAULTS.concurrency})`, wholeNumber('--concurrency', 1, 75))
+    .option('--rate-share <fraction>', `most of each Okta rate-limit bucket this run may use (default: ${ACTION_DEFAULTS.rateShare})`, fraction('--rate-share'))
+    .option('--protect <file>', 'protected accounts: Okta ids, logins and glob patterns on login, one per line (with --continue: added to the earlier run\'s)')
+    .option('--protect-group <groupId>', 'protect the members of this Okta group (repeatable; with --continue: added to the earlier run\'s)', collect)
     .option('--max-changes <n>', 'abort before any change when the plan would change more users (deactivate defaults to 100)', wholeNumber('--max-changes', 0))
     .option('--send-email', 'let Okta send its email: to the admin on deactivate, the activation link to the user on activate/reactivate (default: no email)')
     .option('--oauth-tokens', "clear_sessions: also revoke the users' OAuth tokens (contain always does)")
@@ -88,20 +89,45 @@ export async function finishCommand(done: CompletedRun, reportPath: string | und
   return exitCodeFor(done.header.summary);
 }
 
-/** Where the identities come from: a data collection file, or the deferred items of an earlier run. */
-async function collectionFor(flags: RunFlags, keeper: OpenedStore | null): Promise<{ action: OperationName; identities: string[]; parentRunId: string | null }> {
+/** Where the identities come from: a data collection file, or the deferred items of an earlier run (with that run's settings). */
+async function collectionFor(flags: RunFlags, keeper: OpenedStore | null): Promise<{ action: OperationName; identities: string[]; parent: (ActionSettings & { runId: string }) | null }> {
   if (flags.continue) {
     if (flags.input) throw new UsageError('Pass either --input or --continue, not both.');
     if (!keeper) throw new UsageError('--continue needs the run store.');
     const parent = runInfoOrThrow(keeper.store, flags.continue);
     if (flags.action && flags.action !== parent.header.action)
       throw new UsageError(`Run ${flags.continue} was ${parent.header.action}; --continue keeps its action.`);
-    return { action: parent.header.action, identities: deferredInputs(parent, keeper.store.iterateItems(parent.header.id, 'deferred')), parentRunId: parent.header.id };
+    const identities = deferredInputs(parent, keeper.store.iterateItems(parent.header.id, 'deferred'));
+    return { action: parent.header.action, identities, parent: { ...settingsOf(parent.header), runId: parent.header.id } };
   }
   if (!flags.action) throw new UsageError(`Choose an action with --action (${OPERATION_NAMES.join(', ')}).`);
   if (!flags.input) throw new UsageError("Give the data collection with --input FILE (or '-' for stdin).");
   const collection = await readDataCollectionFile(flags.input, { format: flags.inputFormat, column: flags.column, maxBytes: flags.maxInputBytes, sourceName: flags.input });
-  return { action: flags.action, identities: collection.identities, parentRunId: null };
+  return { action: flags.action, identities: collection.identities, parent: null };
+}
+
+/**
+ * The run's settings: the flags given, else the defaults. A run that continues an earlier one keeps
+ * that run's settings where no flag overrides them, and its protected accounts always: flags can
+ * only add to them (a deferred user protected then is protected now).
+ */
+export function runSettings(flags: RunFlags, action: OperationName, dryRun: boolean, protect: ActionSettings['protect'], parent: ActionSettings | null): ActionSettings {
+  const base = parent ?? { ...ACTION_DEFAULTS, action };
+  return {
+    ...ACTION_DEFAULTS,
+    action,
+    dryRun,
+    objectsPerRun: flags.objectsPerRun ?? base.objectsPerRun,
+    concurrency: flags.concurrency ?? base.concurrency,
+    rateShare: flags.rateShare ?? base.rateShare,
+    sendEmail: flags.sendEmail ?? base.sendEmail,
+    revokeOAuth: flags.oauthTokens ?? base.revokeOAuth ?? false,
+    maxChanges: flags.maxChanges ?? base.maxChanges,
+    protect: {
+      entries: [...base.protect.entries, ...protect.entries],
+      groups: [...new Set([...base.protect.groups, ...protect.groups])],
+    },
+  };
 }
 
 export async function runCommand(flags: RunFlags, dryRun: boolean, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -111,27 +137,17 @@ export async function runCommand(flags: RunFlags, dryRun: boolean, env: NodeJS.P
   const auth = resolveAuthFromFlags(flags, env, org, purpose, needs);
   const opened = openStore(flags);
   try {
-    const { action, identities, parentRunId } = await collectionFor(flags, opened);
-    const settings: ActionSettings = {
-      ...ACTION_DEFAULTS,
-      action,
-      dryRun,
-      objectsPerRun: flags.objectsPerRun,
-      concurrency: flags.concurrency,
-      rateShare: flags.rateShare,
-      sendEmail: Boolean(flags.sendEmail),
-      revokeOAuth: Boolean(flags.oauthTokens),
-      maxChanges: flags.maxChanges ?? null,
-      protect: { entries: await readProtectFile(flags.protect), groups: flags.protectGroup ?? [] },
-    };
+    const { action, identities, parent } = await collectionFor(flags, opened);
+    const protect = { entries: await readProtectFile(flags.protect), groups: flags.protectGroup ?? [] };
+    const settings = runSettings(flags, action, dryRun, protect, parent);
     validateSettings(settings);
     // OAuth: fetch the token now, so a refused client, key or scope is one line (exit 2) before any prompt or run.
     await verifyCredentials(auth, purpose, needs);
     const op = getOperation(action)!;
     if ((op.destructive || op.confirm) && !dryRun)
-      await confirmIrreversible(op.label, Math.min(identities.length, flags.objectsPerRun), { yes: Boolean(flags.yes), inputIsStdin: flags.input === '-' });
+      await confirmIrreversible(op.label, Math.min(identities.length, settings.objectsPerRun), { yes: Boolean(flags.yes), inputIsStdin: flags.input === '-' });
     return await withRunSignals(identities.length, (cb) =>
-      startRun({ org, auth }, settings, identities, opened?.keeper ?? null, { ...cb, actor: env.USER ?? null, parentRunId }).then((done) => finishCommand(done, flags.report, auth.secrets())),
+      startRun({ org, auth }, settings, identities, opened?.keeper ?? null, { ...cb, actor: env.USER ?? null, parentRunId: parent?.runId ?? null }).then((done) => finishCommand(done, flags.report, auth.secrets())),
     );
   } finally {
     opened?.close();

@@ -33,16 +33,52 @@ describe('run --continue', () => {
     const [parent] = await runsJson();
     expect(parent!.counts).toMatchObject({ changed: 2, deferred: 3 });
     const out = path.join(dir, 'cont.json');
-    const second = await runCli(['run', '--continue', parent!.id, '--store', store, '--report', out], { env });
+    // Objects Per Run carries over unless given: 10 takes every deferred identity at once.
+    const second = await runCli(['run', '--continue', parent!.id, '--objects-per-run', '10', '--store', store, '--report', out], { env });
     expect(second.code).toBe(0);
     expect(json(out).items.map((i: { input: string; outcome: string }) => [i.input, i.outcome])).toEqual(users.slice(2).map((u) => [u.id, 'changed']));
     expect(users.every((u) => sim.getUser(u.id)!.status === 'SUSPENDED')).toBe(true);
     const [child] = await runsJson();
     expect(child!.parentRunId).toBe(parent!.id);
   });
+
+  it("keeps the earlier run's protected accounts, Objects Per Run and --max-changes; flags add protection and override the rest", async () => {
+    const users = Array.from({ length: 7 }, (_, i) => sim.addUser({ login: `contp.${i}@corp.example`, status: 'ACTIVE' }));
+    const protect = file('contp-protect.txt', `${users[3]!.profile.login}\n${users[4]!.id}\n`);
+    const first = await runCli(['run', '--action', 'suspend', '--objects-per-run', '2', '--max-changes', '3', '--protect', protect, '--input', file('contp.txt', users.map((u) => u.id).join('\n')), '--store', store], { env });
+    expect(first.code).toBe(0);
+    const [parent] = await runsJson();
+    expect(parent!.counts).toMatchObject({ changed: 2, deferred: 5 });
+    // Deferred: users 2..6, of which 3 and 4 are protected by the earlier run. Objects Per Run 2 carries over.
+    const out = path.join(dir, 'contp.json');
+    const second = await runCli(['run', '--continue', parent!.id, '--store', store, '--report', out], { env });
+    expect(second.code).toBe(0); // protected and deferred are expected outcomes
+    const outcomes = (p: string) => json(p).items.map((i: { input: string; outcome: string }) => [i.input, i.outcome]);
+    expect(outcomes(out)).toEqual([[users[2]!.id, 'changed'], [users[3]!.id, 'protected'], [users[4]!.id, 'deferred'], [users[5]!.id, 'deferred'], [users[6]!.id, 'deferred']]);
+    // A flag adds to the protection and overrides Objects Per Run; the first run's protection still holds two runs on.
+    const [child] = await runsJson();
+    const out2 = path.join(dir, 'contp2.json');
+    const third = await runCli(['run', '--continue', child!.id, '--objects-per-run', '5', '--protect', file('contp-more.txt', users[6]!.profile.login), '--store', store, '--report', out2], { env });
+    expect(third.code).toBe(0);
+    expect(outcomes(out2)).toEqual([[users[4]!.id, 'protected'], [users[5]!.id, 'changed'], [users[6]!.id, 'protected']]);
+    expect([3, 4, 6].map((i) => sim.getUser(users[i]!.id)!.status)).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
+    expect(JSON.parse(String(new Database(store, { readonly: true }).prepare('SELECT options_json FROM runs WHERE parent_run_id = ?').pluck().get(child!.id)))).toMatchObject({ objectsPerRun: 5, maxChanges: 3 });
+  });
 });
 
 describe('undo', () => {
+  it('without --yes and without a terminal asks for --yes as a change (it can be undone again), and sends nothing', async () => {
+    const u = sim.addUser({ login: 'undo.confirm@corp.example', status: 'ACTIVE' });
+    await runCli(['run', '--action', 'suspend', '--input', file('undo-confirm.txt', u.id), '--store', store], { env });
+    const [run] = await runsJson();
+    const before = sim.requests().length;
+    const r = await runCli(['undo', run!.id, '--store', store], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`okta-action: Undo of run ${run!.id} (Un-suspend User) changes 1 user: pass --yes to confirm (nothing was sent).`);
+    expect(sim.requests().slice(before).filter((q) => q.userId === u.id)).toEqual([]);
+    expect(sim.getUser(u.id)!.status).toBe('SUSPENDED');
+  });
+
   it('un-suspends the users a suspend run changed, skipping any whose status moved since', async () => {
     const users = Array.from({ length: 4 }, (_, i) => sim.addUser({ login: `undo.${i}@corp.example`, status: 'ACTIVE' }));
     const already = sim.addUser({ login: 'undo.already@corp.example', status: 'SUSPENDED' });
