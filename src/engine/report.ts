@@ -47,6 +47,24 @@ export function exitCodeFor(summary: Summary): 0 | 1 {
   return ended === summary.total ? 0 : 1;
 }
 
+/** The CSV report's columns: the report's fields, with the error spread over four. */
+export const CSV_COLUMNS = [...REPORT_FIELDS.filter((f) => f !== 'error'), 'errorStatus', 'errorCode', 'errorSummary', 'errorId'] as const;
+
+/**
+ * csv-stringify's settings for every CSV report. Identities come from threat feeds, which an
+ * attacker may write: a cell that starts with = + - @ (or tab, CR) is prefixed with ' so that a
+ * spreadsheet shows it as text instead of running it as a formula (OWASP: CSV injection).
+ */
+export const CSV_OPTIONS = Object.freeze({ escape_formulas: true });
+
+/** One item as a CSV record, in CSV_COLUMNS order. */
+export function csvRecord(item: Item): unknown[] {
+  const r = reportItem(item);
+  const e = item.error;
+  const row: Record<string, unknown> = { ...r, errorStatus: e?.status ?? '', errorCode: e?.errorCode ?? '', errorSummary: e?.errorSummary ?? '', errorId: e?.errorId ?? '' };
+  return CSV_COLUMNS.map((c) => row[c] ?? '');
+}
+
 export function reportItem(item: Item): Record<(typeof REPORT_FIELDS)[number], unknown> {
   return {
     input: item.input,
@@ -72,14 +90,9 @@ export async function writeReport(path: string, header: ReportHeader, items: Ite
   const file = toStdout ? process.stdout : createWriteStream(path, { mode: 0o600 });
   const closed = toStdout ? Promise.resolve() : once(file, 'close');
   if (!toStdout && path.toLowerCase().endsWith('.csv')) {
-    const csv = stringify({ header: true, columns: [...REPORT_FIELDS.filter((f) => f !== 'error'), 'errorStatus', 'errorCode', 'errorSummary', 'errorId'] });
+    const csv = stringify({ ...CSV_OPTIONS, header: true, columns: [...CSV_COLUMNS] });
     csv.pipe(file as NodeJS.WritableStream);
-    for (const item of items) {
-      const r = reportItem(item);
-      const err = item.error;
-      const row = { ...r, error: undefined, errorStatus: err?.status ?? '', errorCode: err?.errorCode ?? '', errorSummary: err?.errorSummary ?? '', errorId: err?.errorId ?? '' };
-      if (!csv.write(row)) await once(csv, 'drain');
-    }
+    for (const item of items) if (!csv.write(csvRecord(item))) await once(csv, 'drain');
     csv.end();
   } else {
     const { summary, ...rest } = header;

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { auditJsonl } from '../../app/audit.js';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { REPORT_FIELDS, reportItem } from '../../engine/report.js';
+import { CSV_COLUMNS, CSV_OPTIONS, csvRecord, reportItem } from '../../engine/report.js';
 import type { Item } from '../../engine/types.js';
 import type { ConsoleContext } from '../context.js';
 import { CONSOLE_DEFAULTS } from '../defaults.js';
@@ -13,19 +13,10 @@ import type { Subscriber } from '../runner/live-run.js';
 import { runView } from '../runner/run-view.js';
 import { runId } from './runs.js';
 
-const CSV_COLUMNS = [...REPORT_FIELDS.filter((f) => f !== 'error'), 'errorStatus', 'errorCode', 'errorSummary', 'errorId'];
-
-function csvRow(item: Item): string {
-  const r = reportItem(item);
-  const e = item.error;
-  const row = { ...r, errorStatus: e?.status ?? '', errorCode: e?.errorCode ?? '', errorSummary: e?.errorSummary ?? '', errorId: e?.errorId ?? '' };
-  return stringify([CSV_COLUMNS.map((c) => (row as Record<string, unknown>)[c] ?? '')]);
-}
-
 /** Streamed, so 200,000 items never sit in one string. */
 function* csvLines(items: Iterable<Item>): Generator<string> {
-  yield stringify([CSV_COLUMNS]);
-  for (const item of items) yield csvRow(item);
+  yield stringify([[...CSV_COLUMNS]], CSV_OPTIONS);
+  for (const item of items) yield stringify([csvRecord(item)], CSV_OPTIONS);
 }
 
 function* jsonChunks(header: object, items: Iterable<Item>): Generator<string> {
