@@ -14,7 +14,7 @@ import { addAuthOptions } from './auth-options.js';
 import { confirmUndo } from './confirm.js';
 import { wholeNumber } from './options.js';
 import { finishCommand, withRunSignals } from './run-command.js';
-import { writeLines } from './output.js';
+import { assertReportWritable, writeLines } from './output.js';
 import { openStore, storeOption } from './store-option.js';
 
 interface StoreFlags extends AuthFlags {
@@ -96,7 +96,8 @@ export function registerHistory(program: Command): void {
     .option('--yes', 'do not ask for confirmation')
     .option('--report <file>', 'write the report to FILE (.json or .csv)')
     .addOption(storeOption())
-    .action(async (runId: string, flags: StoreFlags & { yes?: boolean }) => {
+    .action(async (runId: string, flags: StoreFlags & { yes?: boolean; report?: string }) => {
+      assertReportWritable(flags.report);
       const opened = openStore(flags);
       let auth: AuthProvider | null = null;
       try {

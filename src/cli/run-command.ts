@@ -10,6 +10,7 @@ import { OPERATION_NAMES, getOperation, type OperationName } from '../okta/lifec
 import { addAuthOptions } from './auth-options.js';
 import { confirmIrreversible } from './confirm.js';
 import { collect, fraction, oneOf, wholeNumber } from './options.js';
+import { assertReportWritable } from './output.js';
 import { progressReporter } from './progress.js';
 import { openStore, storeOption, type OpenedStore } from './store-option.js';
 
@@ -71,7 +72,15 @@ export async function readProtectFile(path: string | undefined): Promise<string[
 
 /** Print the outcome of a run on stderr and write the report; returns the exit code. */
 export async function finishCommand(done: CompletedRun, reportPath: string | undefined, secrets: readonly string[]): Promise<number> {
-  if (reportPath) await writeReport(reportPath, done.header, done.items());
+  // The users have changed by now: a report that fails to write must not hide the outcome.
+  let reportError: string | null = null;
+  if (reportPath) {
+    try {
+      await writeReport(reportPath, done.header, done.items());
+    } catch (err) {
+      reportError = (err as Error).message;
+    }
+  }
   const lines = [formatSummary(done.header)];
   const stats = done.header.stats as { rateLimited?: number; retries?: number; waitMs?: number } | undefined;
   if (stats) lines.push(`  (${stats.rateLimited ?? 0} rate-limited answers, ${stats.retries ?? 0} retries, ${((stats.waitMs ?? 0) / 1000).toFixed(1)} s waiting on limits)`);
@@ -81,12 +90,13 @@ export async function finishCommand(done: CompletedRun, reportPath: string | und
   }
   if (done.result.aborted) lines.push(`Aborted before any change: ${done.result.aborted.reason}. Raise --max-changes if that is intended.`);
   if (done.result.interrupted) lines.push(`Interrupted: finish it with  okta-action resume ${done.header.runId}`);
-  if (done.header.runId) lines.push(`Run id: ${done.header.runId}${reportPath ? `  Report: ${reportPath}` : ''}`);
+  if (reportError) lines.push(`The report could not be written to ${reportPath} (${reportError}); the run is kept: okta-action show ${done.header.runId} --report FILE`);
+  if (done.header.runId) lines.push(`Run id: ${done.header.runId}${reportPath && !reportError ? `  Report: ${reportPath}` : ''}`);
   let text = lines.join('\n');
   for (const s of secrets) if (s.length >= 4) text = text.split(s).join('[REDACTED]');
   process.stderr.write(`${text}\n`);
   if (done.result.aborted) return 2;
-  return exitCodeFor(done.header.summary);
+  return reportError ? 1 : exitCodeFor(done.header.summary);
 }
 
 /** Where the identities come from: a data collection file, or the deferred items of an earlier run (with that run's settings). */
@@ -135,6 +145,7 @@ export async function runCommand(flags: RunFlags, dryRun: boolean, env: NodeJS.P
   const purpose: AuthPurpose = dryRun ? 'read' : 'write';
   const needs: AuthNeeds = { groups: (flags.protectGroup?.length ?? 0) > 0 };
   const auth = resolveAuthFromFlags(flags, env, org, purpose, needs);
+  assertReportWritable(flags.report);
   const opened = openStore(flags);
   try {
     const { action, identities, parent } = await collectionFor(flags, opened);

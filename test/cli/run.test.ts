@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -191,6 +191,8 @@ describe('bad configuration and input: one line, exit 2, nothing sent', () => {
     ['bad concurrency', ['run', '--action', 'unlock', '--concurrency', '100', '--input', 'X'], {}, /--concurrency must be a whole number from 1 to 75/],
     ['missing action', ['run', '--input', 'X'], {}, /Choose an action with --action/],
     ['missing input file', ['run', '--action', 'unlock', '--input', '/nonexistent/file.txt'], {}, /nonexistent/],
+    ['report in a missing directory', ['run', '--action', 'unlock', '--input', 'X', '--report', '/nonexistent/dir/r.json'], {}, /^okta-action: --report \/nonexistent\/dir\/r\.json cannot be written \(no writable directory \/nonexistent\/dir\)\. Nothing was sent\.\n$/],
+    ['report that is a directory', ['run', '--action', 'unlock', '--input', 'X', '--report', os.tmpdir()], {}, /^okta-action: --report \S+ is a directory; give a file name \(\.json or \.csv\)\. Nothing was sent\.\n$/],
   ])('%s', async (_name, args, extraEnv, message) => {
     const input = file('ok.txt', 'someone@corp.example\n');
     const before = sim.requests().length;
@@ -212,6 +214,27 @@ describe('bad configuration and input: one line, exit 2, nothing sent', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(sim.requests().length).toBe(before);
+  });
+
+  it('a report that fails to write after the run still prints the outcome and the run id (the users have changed)', async () => {
+    const u = add('report.gone@corp.example', 'LOCKED_OUT');
+    const sub = mkdtempSync(path.join(dir, 'gone-'));
+    const out = path.join(sub, 'r.json');
+    // Writable when checked; removed once the run has read the user (the simulator's latency gives the time).
+    sim.configure({ latencyMs: 300 });
+    try {
+      const run = runCli(['run', '--action', 'unlock', '--input', file('gone.txt', u.id), '--report', out], { env });
+      while (!sim.requests().some((q) => q.userId === u.id)) await new Promise((r) => setTimeout(r, 10));
+      rmSync(sub, { recursive: true });
+      const r = await run;
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/changed\s+1/);
+      expect(r.stderr).toMatch(new RegExp(`The report could not be written to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(.*ENOENT.*\\); the run is kept: okta-action show \\S+ --report FILE`));
+      expect(r.stderr).toMatch(/Run id: \S+\n$/);
+      expect(sim.getUser(u.id)!.status).toBe('ACTIVE');
+    } finally {
+      sim.configure({ latencyMs: 0 });
+    }
   });
 
   it('refuses a token file readable by others, saying how to fix it', async () => {
