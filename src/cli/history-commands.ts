@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { auditJsonl } from '../app/audit.js';
 import { execute, startRun } from '../app/action.js';
@@ -15,7 +16,7 @@ import { confirmUndo } from './confirm.js';
 import { wholeNumber } from './options.js';
 import { finishCommand, withRunSignals } from './run-command.js';
 import { assertReportWritable, writeLines } from './output.js';
-import { openStore, storeOption } from './store-option.js';
+import { openStore, storeOption, storePath } from './store-option.js';
 
 interface StoreFlags extends AuthFlags {
   store?: string;
@@ -31,7 +32,7 @@ export function registerHistory(program: Command): void {
     .option('--report <file>', 'write the report to FILE (.json or .csv)')
     .addOption(storeOption())
     .action(async (runId: string | undefined, flags: StoreFlags) => {
-      const opened = openStore(flags);
+      const opened = openStore(flags, { existing: true });
       let auth: AuthProvider | null = null;
       try {
         const run = runToResume(opened.store, runId);
@@ -60,9 +61,15 @@ export function registerHistory(program: Command): void {
     .option('--limit <n>', 'at most N runs', wholeNumber('--limit', 1), 50)
     .addOption(storeOption())
     .action((flags: StoreFlags & { json?: boolean; limit: number }) => {
+      // No store yet is no runs yet; a missing store is never created just to list it.
+      if (!existsSync(storePath(flags))) {
+        if (flags.json) return void process.stdout.write('[]\n');
+        return void process.stderr.write(`No runs in ${storePath(flags)}.\n`);
+      }
       const opened = openStore(flags, { readonly: false });
       try {
-        const runs = opened.store.listRuns({ limit: flags.limit });
+        // 'running' in the store is 'unfinished': without a live holder the run was interrupted (as its report says).
+        const runs = opened.store.listRuns({ limit: flags.limit }).map((r) => (r.status === 'running' && !opened.store.isRunHeld(r.id) ? { ...r, status: 'interrupted' } : r));
         if (flags.json) return void process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
         const rows = runs.map((r) => {
           const counts = Object.entries(r.counts).map(([k, v]) => `${k}:${v}`).join(' ');
@@ -80,7 +87,7 @@ export function registerHistory(program: Command): void {
     .option('--report <file>', 'write the report to FILE (.json or .csv); default: JSON on stdout')
     .addOption(storeOption())
     .action(async (runId: string, flags: StoreFlags) => {
-      const opened = openStore(flags);
+      const opened = openStore(flags, { existing: true });
       try {
         const run = runInfoOrThrow(opened.store, runId);
         const { total, counts } = opened.store.runCounts(runId, run);
@@ -98,7 +105,7 @@ export function registerHistory(program: Command): void {
     .addOption(storeOption())
     .action(async (runId: string, flags: StoreFlags & { yes?: boolean; report?: string }) => {
       assertReportWritable(flags.report);
-      const opened = openStore(flags);
+      const opened = openStore(flags, { existing: true });
       let auth: AuthProvider | null = null;
       try {
         const plan = planStoredUndo(opened.store, runId);
@@ -128,7 +135,7 @@ export function registerHistory(program: Command): void {
     .addOption(storeOption())
     .action(async (runId: string, flags: StoreFlags & { format: string }) => {
       if (flags.format !== 'jsonl') throw new UsageError('--format must be jsonl.');
-      const opened = openStore(flags);
+      const opened = openStore(flags, { existing: true });
       try {
         const run = runInfoOrThrow(opened.store, runId);
         // Read from the store only as fast as the reader takes the lines: a large run's log is never held in memory.

@@ -146,7 +146,7 @@ export async function runCommand(flags: RunFlags, dryRun: boolean, env: NodeJS.P
   const needs: AuthNeeds = { groups: (flags.protectGroup?.length ?? 0) > 0 };
   const auth = resolveAuthFromFlags(flags, env, org, purpose, needs);
   assertReportWritable(flags.report);
-  const opened = openStore(flags);
+  const opened = openStore(flags, { existing: Boolean(flags.continue) });
   try {
     const { action, identities, parent } = await collectionFor(flags, opened);
     const protect = { entries: await readProtectFile(flags.protect), groups: flags.protectGroup ?? [] };

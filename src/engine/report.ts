@@ -114,7 +114,11 @@ export async function writeReport(path: string, header: ReportHeader, items: Ite
 /** A short human summary, one outcome per line, for stderr. */
 export function formatSummary(header: ReportHeader): string {
   const s = header.summary;
-  const lines = OUTCOMES.filter((o) => s[o] > 0).map((o) => `  ${o.padEnd(20)} ${String(s[o]).padStart(7)}`);
+  const line = (name: string, n: number) => `  ${name.padEnd(20)} ${String(n).padStart(7)}`;
+  const lines = OUTCOMES.filter((o) => s[o] > 0).map((o) => line(o, s[o]));
+  // Items without an outcome yet (an interrupted run): the report calls them 'pending'.
+  const pending = s.total - OUTCOMES.reduce((n, o) => n + s[o], 0);
+  if (pending > 0) lines.push(line('pending', pending));
   const verb = header.dryRun ? 'Plan' : 'Run';
   return [`${verb} ${header.action} on ${header.org}: ${s.total} identities`, ...lines].join('\n');
 }

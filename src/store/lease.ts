@@ -57,6 +57,12 @@ export class Leases {
     };
   }
 
+  /** Whether a live process holds the run's lease now (unexpired, and its holder not dead on this host). */
+  held(runId: string): boolean {
+    const cur = this.#s.get.get(runId) as LeaseRow | undefined;
+    return cur !== undefined && cur.expires_at > Date.now() && !isDeadHere(cur);
+  }
+
   acquire(
     runId: string,
     holder: LeaseHolder = { pid: process.pid, host: os.hostname() },

@@ -159,6 +159,11 @@ export class RunStore {
     return this.#guardIter('reading events', this.#events.iterate(runId));
   }
 
+  /** Whether a live process works on the run now: an unfinished run that nobody holds was interrupted (resume finishes it). */
+  isRunHeld(runId: string): boolean {
+    return this.#guard('reading a lease', () => this.#leases.held(runId));
+  }
+
   /** Take the run's lease; LeaseHeldError while a live process holds it. */
   acquireLease(runId: string, holder?: LeaseHolder, opts?: { ttlMs?: number; heartbeatMs?: number }): Lease {
     return this.#guard('acquiring a lease', () => {

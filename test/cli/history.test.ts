@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, truncateSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, truncateSync, writeFileSync, copyFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -200,6 +200,47 @@ describe('one process per run', () => {
     } finally {
       sim.configure({ latencyMs: 0 });
     }
+  });
+});
+
+describe('an interrupted run', () => {
+  it('is listed interrupted once its process is gone (the store keeps it unfinished), and finished after resume', async () => {
+    sim.configure({ latencyMs: 30 });
+    try {
+      const users = Array.from({ length: 60 }, (_, i) => sim.addUser({ login: `killed.${i}@corp.example`, status: 'ACTIVE' }));
+      const child = spawn(process.execPath, [BIN, 'run', '--action', 'suspend', '--concurrency', '2', '--input', file('killed.txt', users.map((u) => u.id).join('\n')), '--store', store], { env: { ...env, PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
+      const exited = new Promise((r) => child.once('exit', r));
+      let live: { id: string } | undefined;
+      for (let i = 0; i < 200 && !live; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        live = (await runsJson()).find((r) => r.status === 'running' && r.total === 60);
+      }
+      expect(live).toBeDefined();
+      child.kill('SIGKILL');
+      await exited;
+      expect((await runsJson()).find((r) => r.id === live!.id)).toMatchObject({ status: 'interrupted' });
+      const table = await runCli(['runs', '--store', store], { env });
+      expect(table.stdout.split('\n').find((l) => l.startsWith(live!.id))).toMatch(/ suspend\s+interrupted\s+60 /);
+      sim.configure({ latencyMs: 0 });
+      expect((await runCli(['resume', live!.id, '--store', store], { env })).code).toBe(0);
+      expect((await runsJson()).find((r) => r.id === live!.id)).toMatchObject({ status: 'finished', counts: { changed: 60 } });
+    } finally {
+      sim.configure({ latencyMs: 0 });
+    }
+  });
+});
+
+describe('a store that does not exist', () => {
+  it('show, audit, resume, undo and run --continue say so (exit 2) and create nothing; runs lists no runs', async () => {
+    const missing = path.join(dir, 'typo', 'runz.db');
+    for (const args of [['show', 'r1'], ['audit', 'r1'], ['resume'], ['undo', 'r1', '--yes'], ['run', '--continue', 'r1']]) {
+      const r = await runCli([...args, '--store', missing], { env });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toBe(`okta-action: No run store at ${missing}: check --store (no run has used this path).\n`);
+    }
+    expect(await runCli(['runs', '--store', missing], { env })).toMatchObject({ code: 0, stdout: '', stderr: `No runs in ${missing}.\n` });
+    expect(await runCli(['runs', '--json', '--store', missing], { env })).toMatchObject({ code: 0, stdout: '[]\n' });
+    expect(existsSync(path.dirname(missing))).toBe(false);
   });
 });
 
