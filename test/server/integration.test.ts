@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,6 +147,58 @@ describe('the Okta token', () => {
     const log = createConsoleLogger(new Writable({ write: (c, _e, d) => (lines.push(String(c)), d()) }));
     log.info({ apiToken: 'SECRET1', body: { password: 'SECRET2' }, req: { headers: { authorization: 'SSWS SECRET3', cookie: 'okta_action_session=SECRET4' } } }, 'x');
     expect(lines.join('')).not.toMatch(/SECRET\d/);
+  });
+});
+
+describe('a new Okta Host', () => {
+  let sim: Simulator;
+  let t: TestConsole;
+  let admin: Client;
+  let listener: http.Server;
+  let listenerUrl: string;
+  const seen: (string | null)[] = [];
+
+  beforeAll(async () => {
+    sim = await startSim({ users: 2 });
+    t = await makeConsole();
+    admin = await login(t.app);
+    await configureOrg(admin, sim);
+    // Another "org" on loopback: records whether any credential reaches it.
+    listener = http.createServer((req, res) => {
+      seen.push(req.headers.authorization ?? null);
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"errorCode":"E0000011","errorSummary":"Invalid token provided"}');
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    listenerUrl = `http://127.0.0.1:${(listener.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => listener.close(resolve));
+    await t.close();
+    await sim.close();
+  });
+
+  const config = (extra: Record<string, unknown>) => ({ oktaHost: sim.url, action: 'unlock', objectsPerRun: 10_000, concurrency: 10, rateShare: 0.9, protectedAccounts: [], allowedHosts: [], ...extra });
+
+  it('needs the API token again: the stored one never follows the host', async () => {
+    for (const apiToken of [undefined, '', '   ']) {
+      const r = await admin.put('/api/integration', config({ oktaHost: listenerUrl, apiToken }));
+      expect(r.statusCode).toBe(400);
+      expect(r.json().fields.apiToken).toMatch(/again for the new host/);
+    }
+    expect((await admin.get('/api/integration')).json().config).toMatchObject({ oktaHost: sim.url, tokenSet: true });
+    expect((await admin.post('/api/integration/test')).statusCode).toBe(200);
+    expect(seen).toEqual([]);
+
+    // The same host, spelled differently, keeps the token.
+    expect((await admin.put('/api/integration', config({ oktaHost: `${sim.url}/` }))).statusCode).toBe(200);
+
+    // With a token entered for it, the new host gets that token and only that one.
+    const fresh = 'listener-token-0000000000000000000000';
+    const saved = await admin.put('/api/integration', config({ oktaHost: listenerUrl, apiToken: fresh }));
+    expect(saved.json().config).toMatchObject({ oktaHost: listenerUrl, tokenSet: true, tokenOwnerLogin: null });
+    expect((await admin.post('/api/integration/test')).statusCode).toBe(502);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const auth of seen) expect(auth).toBe(`SSWS ${fresh}`);
   });
 });
 

@@ -44,6 +44,14 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/api/health'].get.security).toEqual([]);
   });
 
+  it('documents maxChanges on a run: the cap, its default for irreversible actions, and that confirm does not raise it', () => {
+    const body = doc.paths['/api/workflows/{id}/runs'].post.requestBody.content['application/json'].schema;
+    expect(body.required).not.toContain('maxChanges');
+    expect(body.properties.maxChanges).toMatchObject({ type: 'integer', minimum: 0 });
+    expect(body.properties.maxChanges.description).toMatch(/100/);
+    expect(body.properties.maxChanges.description).toMatch(/confirm/);
+  });
+
   it('has a unique operationId for every operation', () => {
     const ids = Object.values(doc.paths).flatMap((ops: any) => Object.values(ops).map((o: any) => o.operationId));
     expect(new Set(ids).size).toBe(ids.length);

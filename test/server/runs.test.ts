@@ -90,7 +90,7 @@ describe('runs through the console against the simulator', () => {
     expect(history[0]).toMatchObject({ actor: 'admin', workflowName: 'Unlock', actionLabel: 'Unlock User', counts: { changed: targets.length } });
   });
 
-  it('asks for the number of users before a deactivation, and caps the run at it', async () => {
+  it('asks for the number of users before a deactivation (a confirmation: the cap stays 100 unless maxChanges raises it)', async () => {
     const victims = others().filter((u) => u.status === 'ACTIVE').slice(0, 3);
     const w = await workflow('Deactivate', victims.map((u) => u.profile.login), 'deactivate');
     expect(w).toMatchObject({ destructive: true, targetCount: 3 });

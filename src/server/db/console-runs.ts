@@ -44,6 +44,12 @@ const toRun = (r: Row): ConsoleRun => ({
   collectionId: r.collection_id, startedBy: r.started_by, startedAt: r.started_at, status: r.status, finishedAt: r.finished_at, error: r.error,
 });
 
+/** The console's undo of a run that counts: one going, else the latest that finished. */
+export interface UndoRun {
+  runId: string;
+  status: 'running' | 'finished';
+}
+
 export class ConsoleRuns {
   readonly #db: ConsoleDb;
 
@@ -70,6 +76,16 @@ export class ConsoleRuns {
   get(runId: string): ConsoleRun | null {
     const row = this.#db.prepare('SELECT * FROM console_runs WHERE run_id = ?').get(runId) as Row | undefined;
     return row ? toRun(row) : null;
+  }
+
+  /** For each of these runs that has one: its undo going now, else its latest finished undo. */
+  undosOf(runIds: readonly string[]): Map<string, UndoRun> {
+    const rows = this.#db
+      .prepare(`SELECT parent_run_id, run_id, status FROM console_runs WHERE kind = 'undo' AND status IN ('running', 'finished')
+                AND parent_run_id IN (SELECT value FROM json_each(?)) ORDER BY status = 'running', started_at`)
+      .all(JSON.stringify(runIds)) as { parent_run_id: string; run_id: string; status: UndoRun['status'] }[];
+    // Later rows win: a running undo over a finished one, a later finished one over an earlier one.
+    return new Map(rows.map((r) => [r.parent_run_id, { runId: r.run_id, status: r.status }]));
   }
 
   many(runIds: readonly string[]): Map<string, ConsoleRun> {

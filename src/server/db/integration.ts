@@ -48,7 +48,10 @@ export class IntegrationTable {
     };
   }
 
-  /** Save host, allow-list and defaults; a new token (already encrypted) replaces the old one and forgets its owner. */
+  /**
+   * Save host, allow-list and defaults; a new token (already encrypted) replaces the old one and forgets its owner.
+   * A token never follows the host: a new host without a new token drops the stored one (the route asks for it first).
+   */
   save(v: { oktaHost: string; allowedHosts: string[]; defaults: ActionConfig; tokenEncrypted?: Buffer; hostChanged: boolean }, by: string): void {
     const now = new Date().toISOString();
     this.#db.transaction(() => {
@@ -56,8 +59,8 @@ export class IntegrationTable {
         .prepare(`UPDATE integration SET okta_host = ?, allowed_hosts_json = ?, action = ?, objects_per_run = ?, concurrency = ?, rate_share = ?,
                   protected_json = ?, updated_at = ?, updated_by = ? WHERE id = 1`)
         .run(v.oktaHost, JSON.stringify(v.allowedHosts), ...configToParams(v.defaults), now, by);
-      if (v.tokenEncrypted) this.#db.prepare('UPDATE integration SET token_enc = ? WHERE id = 1').run(v.tokenEncrypted);
-      if (v.tokenEncrypted || v.hostChanged) this.#db.prepare('UPDATE integration SET token_owner_login = NULL, token_checked_at = NULL WHERE id = 1').run();
+      if (v.tokenEncrypted || v.hostChanged)
+        this.#db.prepare('UPDATE integration SET token_enc = ?, token_owner_login = NULL, token_checked_at = NULL WHERE id = 1').run(v.tokenEncrypted ?? null);
     })();
   }
 

@@ -22,7 +22,7 @@ const integrationBody = actionConfigSchema.extend({
     .max(512, 'Too long for an Okta API token.')
     .regex(/^[\x21-\x7e]*$/, 'The token is one word of printable characters.')
     .optional()
-    .describe('Write-only: omitted or empty keeps the stored token.'),
+    .describe('Write-only: omitted or empty keeps the stored token, for the same Okta Host only: a new host needs its token entered again (400 otherwise).'),
   allowedHosts: z.array(hostName).max(50, 'At most 50 hosts.'),
 });
 
@@ -40,6 +40,13 @@ const integrationAnswer = z.object({
   updatedAt: z.string().nullable(),
   updatedBy: z.string().nullable(),
 });
+
+/** Why the save needs a token in the body, or null: the first save, and a new host (a stored token never follows the host). */
+function missingToken(token: string | undefined, stored: boolean, hostChanged: boolean): string | null {
+  if (token) return null;
+  if (!stored) return 'Enter the API token.';
+  return hostChanged ? 'Enter the API token again for the new host: the stored token is only sent to the host it was saved for.' : null;
+}
 
 /** Every operation of the engine's lifecycle table, as the Action field offers it. */
 export const ACTIONS = Object.values(LIFECYCLE_OPERATIONS).map((op: LifecycleOperation) => ({
@@ -69,7 +76,7 @@ export function registerIntegrationRoutes(api: Api, ctx: ConsoleContext): void {
 
   api.route({
     method: 'PUT', url: '/api/integration', tag: 'integration', access: 'operator',
-    summary: 'Save the configuration (the defaults copied into workflows inserted from now on).',
+    summary: 'Save the configuration (the defaults copied into workflows inserted from now on). A new Okta Host needs the API token entered again: the stored token never follows the host.',
     body: integrationBody,
     responses: { 200: { description: 'Saved', schema: integrationAnswer } },
     handler: ({ body, session }) => {
@@ -80,10 +87,12 @@ export function registerIntegrationRoutes(api: Api, ctx: ConsoleContext): void {
         throw invalid({ oktaHost: (err as Error).message });
       }
       const before = ctx.integration.get();
-      if (!body.apiToken && !before.tokenEncrypted) throw invalid({ apiToken: 'Enter the API token.' });
+      const hostChanged = origin !== before.oktaHost;
+      const missing = missingToken(body.apiToken, before.tokenEncrypted !== null, hostChanged);
+      if (missing) throw invalid({ apiToken: missing });
       const { oktaHost: _h, apiToken, allowedHosts, ...defaults } = body;
       ctx.integration.save(
-        { oktaHost: origin, allowedHosts: [...new Set(allowedHosts)], defaults, tokenEncrypted: apiToken ? ctx.secrets.encrypt(apiToken) : undefined, hostChanged: origin !== before.oktaHost },
+        { oktaHost: origin, allowedHosts: [...new Set(allowedHosts)], defaults, tokenEncrypted: apiToken ? ctx.secrets.encrypt(apiToken) : undefined, hostChanged },
         session!.username,
       );
       return view();

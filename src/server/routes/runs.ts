@@ -46,7 +46,7 @@ export function registerRunRoutes(api: Api, ctx: ConsoleContext): void {
 
   api.route({
     method: 'GET', url: '/api/runs/:id', tag: 'runs', access: 'viewer',
-    summary: 'One run: header, status, counts per outcome, whether undo applies.',
+    summary: 'One run: header, status, counts per outcome, whether undo applies now (and why not: e.g. already undone, or the integration points at another org).',
     params: runId,
     responses: { 200: { description: 'The run', schema: runAnswer } },
     handler: ({ params }) => find(params.id),
@@ -80,7 +80,7 @@ export function registerRunRoutes(api: Api, ctx: ConsoleContext): void {
 
   api.route({
     method: 'POST', url: '/api/runs/:id/undo', tag: 'runs', access: 'operator',
-    summary: 'Undo a suspend or unsuspend run: the inverse operation on every user it changed whose status is still what the run left.',
+    summary: 'Undo a suspend or unsuspend run: the inverse operation on every user it changed whose status is still what the run left. Once per run: 409 while an undo of it is going or after one finished, and when the integration now points at another org.',
     params: runId,
     responses: { 202: { description: 'Undo started', schema: z.object({ runId: z.string() }) }, 409: { description: 'Undo does not apply' } },
     handler: async ({ params, session, reply }) => {
@@ -94,6 +94,8 @@ export function registerRunRoutes(api: Api, ctx: ConsoleContext): void {
         throw err;
       }
       if (!plan.targets.length) throw new HttpError(409, 'not_undoable', 'The run changed no user; nothing to undo.');
+      // What the view says, the undo does: already undone, being undone, or the integration on another org.
+      if (!view.undo.possible) throw new HttpError(409, 'not_undoable', view.undo.reason ?? 'Undo does not apply to this run.');
       const conn = connectionOf(ctx.integration.get(), ctx.secrets, ctx.allowLoopbackOrg);
       if (conn.org.origin !== view.org) throw new HttpError(409, 'not_undoable', `The run was on ${view.org}; the integration now points at ${conn.org.origin}.`);
       const settings = { ...settingsOf(plan.run.header), action: plan.operation, dryRun: false, maxChanges: null, undoOf: params.id, objectsPerRun: Math.max(plan.targets.length, 1) };

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { DESTRUCTIVE_DEFAULT_MAX_CHANGES, effectiveMaxChanges } from '../../app/action.js';
 import { prepareItems } from '../../engine/prepare.js';
 import { getOperation } from '../../okta/lifecycle.js';
-import { actionConfigSchema, toActionSettings } from '../action-config.js';
+import { actionConfigSchema, toActionSettings, type ActionConfig } from '../action-config.js';
 import { connectionOf } from '../connection.js';
 import type { ConsoleContext } from '../context.js';
 import type { Workflow } from '../db/workflows.js';
@@ -11,12 +12,26 @@ import type { Api } from '../http/route.js';
 const id = z.object({ id: z.uuid('Not a workflow id.') });
 const name = z.string().trim().min(1, 'Name the workflow.').max(200, 'At most 200 characters.');
 const collectionId = z.uuid('Choose a data collection.');
+const maxChanges = z
+  .number({ error: 'Enter a whole number.' })
+  .int('Enter a whole number.')
+  .min(0, 'At least 0.')
+  .max(1_000_000, 'At most 1,000,000.')
+  .optional()
+  .describe(
+    "The most users the run may change (the CLI's --max-changes): when the plan would change more, the run stops before changing anyone. " +
+      `Omitted: ${DESTRUCTIVE_DEFAULT_MAX_CHANGES} for irreversible actions (Deactivate), no cap otherwise. \`confirm\` is a confirmation only and never raises the cap.`,
+  );
+
+/** The cap a run of this configuration has unless the run sets maxChanges (the engine's rule, shared with the CLI). */
+const defaultMaxChanges = (config: ActionConfig): number | null => effectiveMaxChanges(toActionSettings(config, { dryRun: false }));
 
 const workflowAnswer = z.object({
   id: z.string(), name: z.string(), collectionId: z.string(), collectionName: z.string().nullable(), identityCount: z.number(),
   config: actionConfigSchema, actionLabel: z.string(), destructive: z.boolean(),
   needsConfirm: z.boolean().describe('A run needs `confirm`: the number of users, typed by the operator.'),
   targetCount: z.number().describe('Identities the run would act on (after removing invalid entries, repeats and those beyond Objects Per Run).'),
+  defaultMaxChanges: z.number().nullable().describe(`The most users a run may change when it sets no \`maxChanges\`: ${DESTRUCTIVE_DEFAULT_MAX_CHANGES} for irreversible actions (Deactivate), null (no cap) otherwise.`),
   createdAt: z.string(), createdBy: z.string().nullable(), updatedAt: z.string(), updatedBy: z.string().nullable(),
 });
 
@@ -31,7 +46,7 @@ export function registerWorkflowRoutes(api: Api, ctx: ConsoleContext): void {
   const view = (w: Workflow, withTargets: boolean) => {
     const c = ctx.collections.get(w.collectionId);
     const op = getOperation(w.config.action)!;
-    return { ...w, collectionName: c?.name ?? null, identityCount: c?.identityCount ?? 0, actionLabel: op.label, destructive: op.destructive, needsConfirm: op.destructive || op.confirm, targetCount: withTargets ? targetCount(w) : Math.min(c?.identityCount ?? 0, w.config.objectsPerRun) };
+    return { ...w, collectionName: c?.name ?? null, identityCount: c?.identityCount ?? 0, actionLabel: op.label, destructive: op.destructive, needsConfirm: op.destructive || op.confirm, targetCount: withTargets ? targetCount(w) : Math.min(c?.identityCount ?? 0, w.config.objectsPerRun), defaultMaxChanges: defaultMaxChanges(w.config) };
   };
   const find = (wid: string) => {
     const w = ctx.workflows.get(wid);
@@ -94,13 +109,14 @@ export function registerWorkflowRoutes(api: Api, ctx: ConsoleContext): void {
 
   api.route({
     method: 'POST', url: '/api/workflows/:id/runs', tag: 'runs', access: 'operator',
-    summary: 'Start the workflow in the background: a preview (dryRun: plan only) or a run. Deactivate (and every action with needsConfirm) needs `confirm` = the number of users. Follow it with GET /api/runs/{id}/stream.',
+    summary: `Start the workflow in the background: a preview (dryRun: plan only) or a run. Deactivate (and every action with needsConfirm) needs \`confirm\` = the number of users; Deactivate is capped at ${DESTRUCTIVE_DEFAULT_MAX_CHANGES} changes unless \`maxChanges\` says otherwise. One run of a workflow at a time (409 while one is live). Follow it with GET /api/runs/{id}/stream.`,
     params: id,
     body: z.object({
       dryRun: z.boolean(),
       confirm: z.number().int().min(0).optional().describe('Irreversible actions: the number of users the run acts on, typed by the operator.'),
+      maxChanges,
     }),
-    responses: { 202: { description: 'Started', schema: z.object({ runId: z.string() }) }, 409: { description: 'The integration is not configured' } },
+    responses: { 202: { description: 'Started', schema: z.object({ runId: z.string() }) }, 409: { description: 'The integration is not configured, or a run of this workflow is going' } },
     handler: async ({ params, body, session, reply }) => {
       const w = find(params.id);
       const c = ctx.collections.get(w.collectionId);
@@ -111,8 +127,8 @@ export function registerWorkflowRoutes(api: Api, ctx: ConsoleContext): void {
       if (confirmNeeded && body.confirm !== targets)
         throw invalid({ confirm: `${op.label}${op.irreversible ? ' cannot be undone' : ' needs a confirmation'}: type ${targets}, the number of users, to confirm.` });
       const conn = connectionOf(ctx.integration.get(), ctx.secrets, ctx.allowLoopbackOrg);
-      // An irreversible run is capped at the number the operator typed.
-      const settings = toActionSettings(w.config, { dryRun: body.dryRun, maxChanges: confirmNeeded && op.destructive ? targets : null });
+      // The typed count only confirms: the cap is the run's maxChanges, else the default (100 for irreversible actions).
+      const settings = toActionSettings(w.config, { dryRun: body.dryRun, maxChanges: body.maxChanges ?? null });
       const runId = await ctx.runs.start(conn, {
         kind: body.dryRun ? 'preview' : 'run', workflowId: w.id, workflowName: w.name, collectionId: c.id, identities: ctx.collections.identities(c.id), settings, actor: session!.username,
       });

@@ -5,6 +5,7 @@ import type { Item, RunHeader } from '../../engine/types.js';
 import type { RunStore } from '../../store/index.js';
 import type { ConsoleRuns, RunKind } from '../db/console-runs.js';
 import type { KnownIdentities } from '../db/known-identities.js';
+import { claimsOf, RunClaims, type Holder } from './claims.js';
 import { LiveRun, type Subscriber } from './live-run.js';
 import { consoleKeeper } from './keeper.js';
 import { startError } from './start-error.js';
@@ -49,6 +50,7 @@ function* resolvedIdentities(items: Iterable<Item>): Generator<{ input: string; 
 export class RunManager {
   readonly #deps: RunManagerDeps;
   readonly #runs = new Map<string, LiveRun>();
+  readonly #claims = new RunClaims();
   readonly #now: () => number;
   #timer: NodeJS.Timeout | null = null;
 
@@ -61,9 +63,22 @@ export class RunManager {
     return this.#runs.get(runId);
   }
 
-  /** Start a run; resolves with its id once the run is in the store (the work goes on in the background). */
+  /**
+   * Start a run; resolves with its id once the run is in the store (the work goes on in the background).
+   * 409 while another run holds its workflow (or, for an undo, the run it undoes): claimed before the first await.
+   */
   async start(conn: Connection, req: StartRequest): Promise<string> {
     validateSettings(req.settings);
+    const claim = this.#claims.take(claimsOf(req));
+    try {
+      return await this.#start(conn, req, claim);
+    } catch (err) {
+      this.#claims.release(claim);
+      throw err;
+    }
+  }
+
+  async #start(conn: Connection, req: StartRequest, claim: Holder): Promise<string> {
     const abort = new AbortController();
     const holder: { live: LiveRun | null } = { live: null };
     let created!: (header: RunHeader) => void;
@@ -87,6 +102,7 @@ export class RunManager {
     });
     const run = holder.live as LiveRun | null;
     if (!header || !run) throw new Error('the engine ended without creating the run');
+    claim.run = run;
     this.#runs.set(run.snapshot.runId, run);
     this.#deps.consoleRuns.record({
       runId: header.id, kind: req.kind, action: header.action, org: header.org, dryRun: header.dryRun, parentRunId: header.parentRunId ?? null,
@@ -100,18 +116,20 @@ export class RunManager {
         const note = done.result.aborted?.reason ?? null;
         const counts = Object.fromEntries(Object.entries(done.header.summary).filter(([k, n]) => k !== 'total' && n > 0));
         run.end(status, this.#now(), { counts, done: Object.values(counts).reduce((a, n) => a + n, 0), error: note });
+        this.#claims.release(claim);
         this.#deps.consoleRuns.end(run.snapshot.runId, status, note);
         this.#deps.log.info({ runId: run.snapshot.runId, status: done.header.status, summary: done.header.summary }, 'run ended');
       },
-      (err: Error) => this.#failed(run, err),
+      (err: Error) => this.#failed(run, err, claim),
     );
     this.#ensureTicker();
     return run.snapshot.runId;
   }
 
-  #failed(run: LiveRun, err: Error): void {
+  #failed(run: LiveRun, err: Error, claim: Holder): void {
     const message = err?.message ?? String(err);
     run.end('failed', this.#now(), { error: message });
+    this.#claims.release(claim);
     this.#deps.consoleRuns.end(run.snapshot.runId, 'failed', message);
     this.#deps.log.warn({ runId: run.snapshot.runId, err: message }, 'run failed');
     // Nothing was sent yet: close the run in the store as aborted (else it would stay resumable).

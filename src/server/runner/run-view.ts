@@ -2,7 +2,7 @@ import type { Outcome } from '../../engine/types.js';
 import { getOperation, type OperationName } from '../../okta/lifecycle.js';
 import type { RunSummary } from '../../store/index.js';
 import type { ConsoleContext } from '../context.js';
-import type { ConsoleRun } from '../db/console-runs.js';
+import type { ConsoleRun, UndoRun } from '../db/console-runs.js';
 
 export interface RunView {
   id: string;
@@ -37,6 +37,33 @@ function undoOf(action: OperationName, dryRun: boolean, status: string, changed:
   return { possible: true, reason: null, label };
 }
 
+/** What undo depends on beyond the run itself: where the integration points now, and the undos already run. */
+interface UndoContext {
+  org: string | null;
+  undos: ReadonlyMap<string, UndoRun>;
+}
+
+function undoContext(ctx: ConsoleContext, runIds: readonly string[]): UndoContext {
+  return { org: ctx.integration.get().oktaHost, undos: ctx.consoleRuns.undosOf(runIds) };
+}
+
+/** Why an undo the run itself allows would still be refused now, or null. POST undo refuses with the same words. */
+function undoBlocker(run: { id: string; org: string }, uc: UndoContext): string | null {
+  const undo = uc.undos.get(run.id);
+  if (undo?.status === 'running') return `This run is being undone (run ${undo.runId}).`;
+  if (undo?.status === 'finished') return `Already undone by run ${undo.runId}.`;
+  if (uc.org === null) return 'Set the Okta Host on the integration page first.';
+  if (uc.org !== run.org) return `The run was on ${run.org}; the integration now points at ${uc.org}.`;
+  return null;
+}
+
+/** undoOf, then what the console knows beyond the run: a possible undo is impossible when something now blocks it. */
+function undoNow(view: Pick<RunView, 'id' | 'org' | 'undo'>, uc: UndoContext): RunView['undo'] {
+  if (!view.undo.possible) return view.undo;
+  const reason = undoBlocker(view, uc);
+  return reason ? { ...view.undo, possible: false, reason } : view.undo;
+}
+
 function fromConsole(ctx: ConsoleContext, r: ConsoleRun): RunView {
   const live = ctx.runs.get(r.runId);
   // A run going on in this process counts in memory (the store would count its rows on every view).
@@ -62,6 +89,11 @@ function fromStore(s: RunSummary): RunView {
 
 /** One run as the console shows it: from the console's record when it started it, else from the store. */
 export function runView(ctx: ConsoleContext, runId: string): RunView | null {
+  const v = storedView(ctx, runId);
+  return v && { ...v, undo: undoNow(v, undoContext(ctx, [runId])) };
+}
+
+function storedView(ctx: ConsoleContext, runId: string): RunView | null {
   const r = ctx.consoleRuns.get(runId);
   if (r) return fromConsole(ctx, r);
   const loaded = ctx.store.runInfo(runId);
@@ -74,12 +106,18 @@ export function runView(ctx: ConsoleContext, runId: string): RunView | null {
 /** History: every run in the store, newest first, with the console's view of the ones it started. */
 export function historyPage(ctx: ConsoleContext, offset: number, limit: number): RunView[] {
   const runs = ctx.store.listRuns({ offset, limit });
-  const mine = ctx.consoleRuns.many(runs.map((r) => r.id));
+  const ids = runs.map((r) => r.id);
+  const mine = ctx.consoleRuns.many(ids);
+  const uc = undoContext(ctx, ids);
   return runs.map((s) => {
-    const r = mine.get(s.id);
-    if (!r) return fromStore(s);
-    const live = ctx.runs.get(s.id);
-    const status = live && !live.ended ? 'running' : r.status;
-    return { ...fromStore(s), kind: r.kind, workflowId: r.workflowId, workflowName: r.workflowName, status, error: r.error, live: Boolean(live && !live.ended), undo: undoOf(s.action, s.dryRun, status, s.counts.changed ?? 0) };
+    const v = pageView(ctx, s, mine.get(s.id));
+    return { ...v, undo: undoNow(v, uc) };
   });
+}
+
+function pageView(ctx: ConsoleContext, s: RunSummary, r: ConsoleRun | undefined): RunView {
+  if (!r) return fromStore(s);
+  const live = ctx.runs.get(s.id);
+  const status = live && !live.ended ? 'running' : r.status;
+  return { ...fromStore(s), kind: r.kind, workflowId: r.workflowId, workflowName: r.workflowName, status, error: r.error, live: Boolean(live && !live.ended), undo: undoOf(s.action, s.dryRun, status, s.counts.changed ?? 0) };
 }

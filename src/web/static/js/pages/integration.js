@@ -44,8 +44,15 @@ function tabStrip(tabs) {
 
 function renderConfig(app, panel, data) {
   const c = data.config;
-  const host = h('input', { type: 'text', value: c.oktaHost ?? '', placeholder: 'dev-123.okta.com', autocomplete: 'off', spellcheck: 'false' });
-  const token = h('input', { type: 'password', autocomplete: 'new-password', placeholder: c.tokenSet ? 'Set — leave empty to keep it' : 'SSWS API token' });
+  let saved = { host: c.oktaHost, tokenSet: c.tokenSet };
+  const token = h('input', { type: 'password', autocomplete: 'new-password' });
+  // The stored token is only ever sent to the host it was saved for: a new host needs it entered again.
+  const showTokenPlaceholder = () => {
+    const keep = saved.tokenSet && sameOrigin(host.value, saved.host);
+    token.placeholder = keep ? 'Set — leave empty to keep it' : saved.tokenSet ? 'Enter the token again for the new host' : 'SSWS API token';
+  };
+  const host = h('input', { type: 'text', value: c.oktaHost ?? '', placeholder: 'dev-123.okta.com', autocomplete: 'off', spellcheck: 'false', oninput: showTokenPlaceholder });
+  showTokenPlaceholder();
   const allowed = h('textarea', { rows: 2, value: c.allowedHosts.join('\n'), placeholder: 'login.example.com' });
   const { fields, advanced, inputs } = actionConfigFields(data.actions, c);
   const msg = notice();
@@ -80,10 +87,11 @@ function renderConfig(app, panel, data) {
         const body = { oktaHost: host.value, allowedHosts: lines(allowed.value), ...readActionConfig(inputs) };
         if (token.value.trim()) body.apiToken = token.value.trim();
         try {
-          const saved = await app.api.put('/api/integration', body);
+          const answer = await app.api.put('/api/integration', body);
           token.value = '';
-          token.placeholder = 'Set — leave empty to keep it';
-          showTokenState(saved.config);
+          saved = { host: answer.config.oktaHost, tokenSet: answer.config.tokenSet };
+          showTokenPlaceholder();
+          showTokenState(answer.config);
           msg.show('Saved. New workflows copy these settings; existing workflows keep their own.', 'ok');
         } catch (err) {
           const rest = showFieldErrors(form, err.fields);
@@ -92,7 +100,7 @@ function renderConfig(app, panel, data) {
       },
     },
     field('oktaHost', 'Okta Host', host, 'Your org, e.g. dev-123.okta.com (custom domains: allow them under Advanced).'),
-    field('apiToken', 'API Token', token, 'Write-only: stored encrypted and never shown again.'),
+    field('apiToken', 'API Token', token, 'Write-only: stored encrypted and never shown again; sent only to the Okta Host it was saved with.'),
     tokenState,
     fields,
     h('details', { class: 'advanced' }, h('summary', {}, 'Advanced'), advanced, field('allowedHosts', 'Allowed custom hosts', allowed, 'One per line: custom domains of your org that may be used as the Okta Host.')),
@@ -101,4 +109,18 @@ function renderConfig(app, panel, data) {
   );
   if (!app.canOperate) for (const x of form.querySelectorAll('input, select, textarea, button')) x.disabled = true;
   mount(panel, form, data.updatedAt ? h('p', { class: 'muted' }, `Last saved ${fmtTime(data.updatedAt)} by ${data.updatedBy ?? '—'}.`) : null);
+}
+
+/** Whether two Okta Host entries name the same origin (as the server normalises them: https unless given, no path). */
+function sameOrigin(a, b) {
+  const origin = (v) => {
+    const s = String(v ?? '').trim().toLowerCase();
+    if (!s) return null;
+    try {
+      return new URL(/^[a-z][a-z0-9+.-]*:\/\//.test(s) ? s : `https://${s}`).origin;
+    } catch {
+      return s;
+    }
+  };
+  return origin(a) !== null && origin(a) === origin(b);
 }

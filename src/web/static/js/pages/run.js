@@ -78,6 +78,26 @@ export async function runPage(app, el, id) {
   };
 }
 
+/**
+ * Irreversible actions are capped (100 users unless the run says otherwise): the typed count only
+ * confirms, so raising the cap is a separate, explicit field. Null when the action has no cap.
+ */
+function maxChangesField(w, wouldChange) {
+  if (w.defaultMaxChanges === null || w.defaultMaxChanges === undefined) return null;
+  const input = h('input', { type: 'number', id: 'max-changes', min: '0', placeholder: String(w.defaultMaxChanges) });
+  const over = wouldChange > w.defaultMaxChanges;
+  return {
+    input,
+    el: h(
+      'label',
+      { for: 'max-changes', class: 'confirm' },
+      `At most this many users may change (default ${fmtNum(w.defaultMaxChanges)}; if the plan has more, the run stops before changing anyone):`,
+      input,
+      over ? h('small', { class: 'hint', id: 'max-changes-hint' }, `The plan changes ${fmtNum(wouldChange)} users, more than ${fmtNum(w.defaultMaxChanges)}: enter at least ${wouldChange} here to run it.`) : null,
+    ),
+  };
+}
+
 /** After a preview: run it (deactivate asks for the number of users). After a run: undo where it applies. */
 async function nextStep(app, el, run) {
   mount(el);
@@ -87,6 +107,7 @@ async function nextStep(app, el, run) {
     const w = await app.api.get(`/api/workflows/${run.workflowId}`).catch(() => null);
     if (!w) return;
     const confirmInput = w.needsConfirm ? h('input', { type: 'number', id: 'confirm-count', placeholder: String(w.targetCount) }) : null;
+    const cap = maxChangesField(w, run.counts.would_change ?? 0);
     const go = h('button', {
       type: 'button', class: w.needsConfirm ? 'danger' : 'primary', id: 'run-now',
       onclick: async () => {
@@ -95,10 +116,11 @@ async function nextStep(app, el, run) {
         try {
           const body = { dryRun: false };
           if (confirmInput) body.confirm = Number(confirmInput.value);
+          if (cap && cap.input.value.trim() !== '') body.maxChanges = Number(cap.input.value);
           const { runId } = await app.api.post(`/api/workflows/${w.id}/runs`, body);
           location.hash = `#/runs/${runId}`;
         } catch (err) {
-          msg.show(err.fields?.confirm ?? err.message);
+          msg.show(err.fields?.confirm ?? err.fields?.maxChanges ?? err.message);
           go.disabled = false;
         }
       },
@@ -111,6 +133,7 @@ async function nextStep(app, el, run) {
         h('h2', {}, 'Confirm'),
         h('p', {}, `The plan above is what the run will do, user by user, if nothing changes meanwhile. ${fmtNum(run.counts.would_change ?? 0)} users would change.`),
         confirmInput ? h('label', { for: 'confirm-count', class: 'confirm' }, `${w.actionLabel}${w.destructive ? ' cannot be undone' : ' needs a confirmation'}. Type ${w.targetCount}, the number of users, to confirm:`, confirmInput) : null,
+        cap?.el,
         msg.el,
         h('div', { class: 'actions' }, go),
       ),

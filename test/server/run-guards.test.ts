@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Simulator } from '../../src/sim/index.js';
+import { Client, configureOrg, login, makeConsole, pasteCollection, startSim, waitForRun, type TestConsole } from './helpers.js';
+
+/** The console's safety rails on runs: the deactivate cap, one live run per workflow, undo once, undo on the same org. */
+describe('run guards', () => {
+  let sim: Simulator;
+  let t: TestConsole;
+  let admin: Client;
+
+  beforeAll(async () => {
+    sim = await startSim({ users: 200, seed: 21 });
+    t = await makeConsole();
+    admin = await login(t.app);
+    await configureOrg(admin, sim);
+  });
+  afterAll(async () => {
+    await t.close();
+    await sim.close();
+  });
+
+  const active = () => sim.users().filter((u) => u.id !== sim.adminUserId && u.status === 'ACTIVE');
+  const workflow = async (name: string, identities: string[], action: string, config: Record<string, unknown> = {}) => {
+    const c = await pasteCollection(admin, name, identities);
+    const r = await admin.post('/api/workflows', { name, collectionId: c.id, config: { action, ...config } });
+    expect(r.statusCode, r.body).toBe(201);
+    return r.json();
+  };
+  const start = async (workflowId: string, body: Record<string, unknown>) => {
+    const r = await admin.post(`/api/workflows/${workflowId}/runs`, body);
+    expect(r.statusCode, r.body).toBe(202);
+    return waitForRun(admin, r.json().runId);
+  };
+  const slowly = async <T>(fn: () => Promise<T>): Promise<T> => {
+    sim.configure({ latencyMs: 30 });
+    try {
+      return await fn();
+    } finally {
+      sim.configure({ latencyMs: 0 });
+    }
+  };
+
+  it('keeps the 100-user cap on Deactivate when the typed confirmation is higher; maxChanges raises it explicitly', async () => {
+    const victims = sim.users().filter((u) => u.id !== sim.adminUserId).slice(0, 105);
+    for (const u of victims) sim.setUserStatus(u.id, 'ACTIVE');
+    const w = await workflow('Deactivate many', victims.map((u) => u.id), 'deactivate');
+    expect(w).toMatchObject({ targetCount: 105, defaultMaxChanges: 100 });
+
+    const capped = await start(w.id, { dryRun: false, confirm: 105 });
+    expect(capped.status).toBe('aborted');
+    expect(capped.error).toMatch(/105 users, more than .*100/);
+    expect(capped.counts.changed ?? 0).toBe(0);
+    for (const u of victims) expect(sim.getUser(u.id)!.status).toBe('ACTIVE');
+
+    const bad = await admin.post(`/api/workflows/${w.id}/runs`, { dryRun: false, confirm: 105, maxChanges: -1 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().fields.maxChanges).toBeDefined();
+    // The confirmation is still required, whatever the cap.
+    expect((await admin.post(`/api/workflows/${w.id}/runs`, { dryRun: false, maxChanges: 105 })).json().fields.confirm).toMatch(/type 105/);
+
+    const run = await start(w.id, { dryRun: false, confirm: 105, maxChanges: 105 });
+    expect(run).toMatchObject({ status: 'finished', counts: { changed: 105 } });
+    for (const u of victims) expect(sim.getUser(u.id)!.status).toBe('DEPROVISIONED');
+  });
+
+  it('refuses a second run of a workflow while one is live (409), and accepts one once it has ended', async () => {
+    const w = await workflow('Twice', active().slice(0, 20).map((u) => u.id), 'unlock', { concurrency: 1 });
+    const [a, b] = await slowly(async () => {
+      const both = await Promise.all([admin.post(`/api/workflows/${w.id}/runs`, { dryRun: true }), admin.post(`/api/workflows/${w.id}/runs`, { dryRun: true })]);
+      const started = both.find((r) => r.statusCode === 202);
+      if (started) await waitForRun(admin, started.json().runId);
+      return both;
+    });
+    expect([a.statusCode, b.statusCode].sort()).toEqual([202, 409]);
+    const refused = [a, b].find((r) => r.statusCode === 409)!.json();
+    expect(refused.message).toMatch(/already has a run going/);
+    expect(refused.message).not.toContain('\n');
+    expect((await start(w.id, { dryRun: true })).status).toBe('finished');
+  });
+
+  it('undoes a run once: a second undo at the same time is refused, and a finished undo makes undo impossible', async () => {
+    const users = active().slice(0, 12);
+    const w = await workflow('Suspend then undo', users.map((u) => u.id), 'suspend', { concurrency: 1 });
+    const run = await start(w.id, { dryRun: false });
+    expect(run.undo.possible).toBe(true);
+
+    const [a, b] = await slowly(async () => {
+      const both = await Promise.all([admin.post(`/api/runs/${run.id}/undo`), admin.post(`/api/runs/${run.id}/undo`)]);
+      const started = both.find((r) => r.statusCode === 202);
+      if (started) {
+        const during = (await admin.get(`/api/runs/${run.id}`)).json();
+        expect(during.undo).toMatchObject({ possible: false, reason: expect.stringMatching(/being undone/) });
+        await waitForRun(admin, started.json().runId);
+      }
+      return both;
+    });
+    expect([a.statusCode, b.statusCode].sort()).toEqual([202, 409]);
+    expect([a, b].find((r) => r.statusCode === 409)!.json().message).toMatch(/being undone|already has a run going/);
+    for (const u of users) expect(sim.getUser(u.id)!.status).toBe('ACTIVE');
+
+    const after = (await admin.get(`/api/runs/${run.id}`)).json();
+    expect(after.undo).toMatchObject({ possible: false, reason: expect.stringMatching(/^Already undone by run /) });
+    expect((await admin.get('/api/runs')).json().runs.find((r: { id: string }) => r.id === run.id).undo.possible).toBe(false);
+    const again = await admin.post(`/api/runs/${run.id}/undo`);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().message).toBe(after.undo.reason);
+  });
+
+  it('says undo is not possible once the integration points at another org, with the reason the undo would give', async () => {
+    const other = await startSim({ users: 5, seed: 22 });
+    try {
+      const users = active().slice(0, 3);
+      const w = await workflow('Suspend, then move', users.map((u) => u.id), 'suspend');
+      const run = await start(w.id, { dryRun: false });
+      expect(run.undo.possible).toBe(true);
+      await configureOrg(admin, other);
+      const moved = (await admin.get(`/api/runs/${run.id}`)).json();
+      expect(moved.undo).toEqual({ possible: false, reason: `The run was on ${sim.url}; the integration now points at ${other.url}.`, label: 'Undo (Un-suspend User)' });
+      expect((await admin.get('/api/runs')).json().runs.find((r: { id: string }) => r.id === run.id).undo).toEqual(moved.undo);
+      const refused = await admin.post(`/api/runs/${run.id}/undo`);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().message).toBe(moved.undo.reason);
+      await configureOrg(admin, sim);
+      expect((await admin.get(`/api/runs/${run.id}`)).json().undo.possible).toBe(true);
+    } finally {
+      await configureOrg(admin, sim);
+      await other.close();
+    }
+  });
+});
