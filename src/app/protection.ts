@@ -1,6 +1,6 @@
 import type { Governor } from '../governor/index.js';
 import type { OktaClient } from '../okta/client.js';
-import { OktaApiError } from '../okta/errors.js';
+import { OktaApiError, UsageError } from '../okta/errors.js';
 import { encodeSegment } from '../okta/org-url.js';
 import type { OktaResponse } from '../okta/response.js';
 import { getPage, getUser, paginate, parseUser } from '../okta/users.js';
@@ -35,11 +35,17 @@ export async function loadProtection(client: OktaClient, governor: Governor, sou
       const r = await governor.run('list', (ctx) => getPage(client, p, ctx));
       return r.response as OktaResponse<unknown>;
     });
-    for await (const page of pages)
-      for (const raw of page) {
-        const u = parseUser({ body: raw } as OktaResponse<unknown>);
-        if (!extra.has(u.id)) extra.set(u.id, `member of protected group ${group}`);
-      }
+    try {
+      for await (const page of pages)
+        for (const raw of page) {
+          const u = parseUser({ body: raw } as OktaResponse<unknown>);
+          if (!extra.has(u.id)) extra.set(u.id, `member of protected group ${group}`);
+        }
+    } catch (err) {
+      // A mistyped group would leave its members unprotected: the run must not start.
+      if (err instanceof OktaApiError && err.status === 404) throw new UsageError(`No Okta group ${group} (--protect-group): check the group id; nothing was changed.`);
+      throw err;
+    }
   }
   return { policy: withProtectedUsers(protectionFromEntries(sources.entries), extra), owner };
 }

@@ -5,6 +5,8 @@ export interface ProtectionPolicy {
   userIds: ReadonlySet<string>;
   /** Exact logins, lower-cased. */
   logins: ReadonlySet<string>;
+  /** Login shortnames (an entry without @), lower-cased: they protect every login whose part before @ they are. */
+  shortnames: ReadonlySet<string>;
   /** Glob patterns on login (`*` any run of characters, `?` one character), case-insensitive. */
   patterns: readonly RegExp[];
   /** Why each protected id is protected (group membership, token owner). */
@@ -14,6 +16,7 @@ export interface ProtectionPolicy {
 export const EMPTY_PROTECTION: ProtectionPolicy = Object.freeze({
   userIds: new Set<string>(),
   logins: new Set<string>(),
+  shortnames: new Set<string>(),
   patterns: [],
   reasons: new Map<string, string>(),
 });
@@ -23,19 +26,24 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`, 'i');
 }
 
-/** Build a policy from protect-file entries: Okta ids, logins, and glob patterns on login. */
+/**
+ * Build a policy from protect-file entries: Okta ids, logins, login shortnames (as identities may
+ * be given: `jdoe` protects jdoe@ in every domain, erring towards protection), and glob patterns on login.
+ */
 export function protectionFromEntries(entries: readonly string[], extra: ReadonlyMap<string, string> = new Map()): ProtectionPolicy {
   const userIds = new Set<string>(extra.keys());
   const logins = new Set<string>();
+  const shortnames = new Set<string>();
   const patterns: RegExp[] = [];
   for (const raw of entries) {
     const e = raw.trim();
     if (!e || e.startsWith('#')) continue;
     if (/[*?]/.test(e)) patterns.push(globToRegExp(e));
     else if (/^00u[0-9A-Za-z]{17}$/.test(e)) userIds.add(e);
-    else logins.add(e.toLowerCase());
+    else if (e.includes('@')) logins.add(e.toLowerCase());
+    else shortnames.add(e.toLowerCase());
   }
-  return { userIds, logins, patterns, reasons: new Map(extra) };
+  return { userIds, logins, shortnames, patterns, reasons: new Map(extra) };
 }
 
 export function withProtectedUsers(policy: ProtectionPolicy, users: ReadonlyMap<string, string>): ProtectionPolicy {
@@ -51,6 +59,7 @@ export function protectionReason(policy: ProtectionPolicy, user: Pick<OktaUser, 
   const login = user.profile?.login?.toLowerCase() ?? '';
   if (policy.userIds.has(user.id)) return policy.reasons.get(user.id) ?? 'listed in the protected accounts';
   if (login && policy.logins.has(login)) return 'listed in the protected accounts';
+  if (login && policy.shortnames.has(login.split('@', 1)[0]!)) return 'its login shortname is listed in the protected accounts';
   if (login && policy.patterns.some((p) => p.test(login))) return 'matches a protected login pattern';
   return null;
 }

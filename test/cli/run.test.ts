@@ -189,6 +189,7 @@ describe('bad configuration and input: one line, exit 2, nothing sent', () => {
     ['path in org', ['run', '--org', 'https://dev-1.okta.com/api/v1', '--action', 'unlock', '--input', 'X'], {}, /without path or query/],
     ['unknown action', ['run', '--action', 'delete', '--input', 'X'], {}, /--action must be one of suspend, unsuspend, deactivate, unlock/],
     ['bad concurrency', ['run', '--action', 'unlock', '--concurrency', '100', '--input', 'X'], {}, /--concurrency must be a whole number from 1 to 75/],
+    ['no Objects Per Run', ['run', '--action', 'unlock', '--objects-per-run', '0', '--input', 'X'], {}, /--objects-per-run must be a whole number of at least 1\./],
     ['missing action', ['run', '--input', 'X'], {}, /Choose an action with --action/],
     ['missing input file', ['run', '--action', 'unlock', '--input', '/nonexistent/file.txt'], {}, /nonexistent/],
     ['report in a missing directory', ['run', '--action', 'unlock', '--input', 'X', '--report', '/nonexistent/dir/r.json'], {}, /^okta-action: --report \/nonexistent\/dir\/r\.json cannot be written \(no writable directory \/nonexistent\/dir\)\. Nothing was sent\.\n$/],
@@ -235,6 +236,16 @@ describe('bad configuration and input: one line, exit 2, nothing sent', () => {
     } finally {
       sim.configure({ latencyMs: 0 });
     }
+  });
+
+  it('a protected group that does not exist stops the run before any change (its members would be unprotected)', async () => {
+    const u = add('protect.group@corp.example', 'LOCKED_OUT');
+    const before = sim.requests().length;
+    const r = await runCli(['run', '--action', 'unlock', '--input', file('pg.txt', u.id), '--protect-group', '00gNoSuchGroup00000'], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('okta-action: No Okta group 00gNoSuchGroup00000 (--protect-group): check the group id; nothing was changed.\n');
+    expect(sim.requests().slice(before).filter((q) => q.method !== 'GET')).toEqual([]);
+    expect(sim.getUser(u.id)!.status).toBe('LOCKED_OUT');
   });
 
   it('refuses a token file readable by others, saying how to fix it', async () => {

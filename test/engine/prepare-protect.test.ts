@@ -26,6 +26,15 @@ describe('protection', () => {
   ])('%s (%s) → %s', (login, id, reason) => {
     expect(protectionReason(policy, { id, profile: { login } })).toBe(reason);
   });
+  it('a login shortname (an entry without @, as identities may be given) protects that name before @ in every domain', () => {
+    const p = protectionFromEntries(['Chen.Dijkstra']);
+    expect(protectionReason(p, { id: '00uX', profile: { login: 'chen.dijkstra@example.com' } })).toBe('its login shortname is listed in the protected accounts');
+    expect(protectionReason(p, { id: '00uY', profile: { login: 'CHEN.DIJKSTRA@other.example' } })).toBe('its login shortname is listed in the protected accounts');
+    expect(protectionReason(p, { id: '00uZ', profile: { login: 'chen.dijkstra' } })).toBe('its login shortname is listed in the protected accounts');
+    expect(protectionReason(p, { id: '00uW', profile: { login: 'chen.dijkstra2@example.com' } })).toBeNull();
+    expect(protectionReason(p, { id: '00uV', profile: { login: 'x.chen.dijkstra@example.com' } })).toBeNull();
+  });
+
   it('does not treat regex characters in patterns as regex', () => {
     const p = protectionFromEntries(['a.b*@corp.com']);
     expect(protectionReason(p, { id: '00uX', profile: { login: 'a.bc@corp.com' } })).not.toBeNull();
