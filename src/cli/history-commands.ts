@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { auditJsonl } from '../app/audit.js';
 import { execute, startRun } from '../app/action.js';
 import { closeAuth, resolveAuthFromFlags, verifyCredentials, type AuthFlags, type AuthPurpose } from '../app/credentials.js';
-import { expectedStatuses, planStoredUndo, runInfoOrThrow, runToResume, settingsOf } from '../app/history.js';
+import { expectedStatuses, notRestored, planStoredUndo, runInfoOrThrow, runToResume, settingsOf, type UndoPlan } from '../app/history.js';
 import { storedSource } from '../app/keeper.js';
 import { summaryOf, writeReport } from '../engine/report.js';
 import { unsettledCount } from '../engine/source.js';
@@ -25,6 +25,22 @@ interface StoreFlags extends AuthFlags {
 
 /** The org a stored run belongs to (validated when the run was created). */
 const orgOf = (origin: string) => parseOrgUrl(origin, { allowedHosts: [new URL(origin).hostname] });
+
+/** Before an undo: the users it cannot put back exactly, so the analyst can follow up (e.g. expire_password). */
+function warnNotRestored(plan: UndoPlan, runId: string): void {
+  const lost = notRestored(plan);
+  if (!lost.length) return;
+  const target = getOperation(plan.operation)!.target;
+  const byStatus = new Map<string, string[]>();
+  for (const t of lost) byStatus.set(t.before!, [...(byStatus.get(t.before!) ?? []), t.input]);
+  for (const [status, inputs] of byStatus) {
+    const shown = inputs.slice(0, 5).map((i) => JSON.stringify(i)).join(', ');
+    process.stderr.write(
+      `Note: ${inputs.length} user${inputs.length === 1 ? ' was' : 's were'} ${status} before run ${runId}; ${getOperation(plan.operation)!.label} leaves them ${target}, not ${status}` +
+        ` (${shown}${inputs.length > 5 ? ', …' : ''}).${status === 'PASSWORD_EXPIRED' ? ' Run expire_password on them if their password must still be changed.' : ''}\n`,
+    );
+  }
+}
 
 export function registerHistory(program: Command): void {
   addAuthOptions(program.command('resume [runId]'))
@@ -117,6 +133,7 @@ export function registerHistory(program: Command): void {
         await verifyCredentials(a, 'write', needs);
         await confirmUndo(`Undo of run ${runId} (${getOperation(plan.operation)!.label})`, plan.targets.length, { yes: Boolean(flags.yes), inputIsStdin: false });
         const expected = expectedStatuses(plan);
+        warnNotRestored(plan, runId);
         process.exitCode = await withRunSignals(plan.targets.length, (cb) =>
           startRun({ org: orgOf(run.header.org), auth: a }, settings, plan.targets.map((t) => t.userId), opened.keeper, { ...cb, expected, parentRunId: runId, actor: process.env.USER ?? null }).then((done) =>
             finishCommand(done, flags.report, a.secrets()),

@@ -97,6 +97,18 @@ describe('undo', () => {
     expect(undoRun).toMatchObject({ action: 'unsuspend', parentRunId: run!.id, status: 'finished' });
   });
 
+  it('says which users it cannot put back exactly: unsuspend leaves a user suspended from PASSWORD_EXPIRED ACTIVE', async () => {
+    const expired = sim.addUser({ login: 'undo.expired@corp.example', status: 'PASSWORD_EXPIRED' });
+    const active = sim.addUser({ login: 'undo.active@corp.example', status: 'ACTIVE' });
+    await runCli(['run', '--action', 'suspend', '--input', file('undo-expired.txt', `${expired.profile.login}\n${active.profile.login}`), '--store', store], { env });
+    const [run] = await runsJson();
+    expect(run!.counts).toMatchObject({ changed: 2 });
+    const r = await runCli(['undo', run!.id, '--yes', '--store', store], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`Note: 1 user was PASSWORD_EXPIRED before run ${run!.id}; Un-suspend User leaves them ACTIVE, not PASSWORD_EXPIRED ("undo.expired@corp.example"). Run expire_password on them if their password must still be changed.\n`);
+    expect([expired, active].map((u) => sim.getUser(u.id)!.status)).toEqual(['ACTIVE', 'ACTIVE']);
+  });
+
   it.each([['unlock', 'LOCKED_OUT'], ['deactivate', 'ACTIVE']] as const)('says %s cannot be undone and changes nothing', async (action, status) => {
     const u = sim.addUser({ login: `noundo.${action}@corp.example`, status });
     await runCli(['run', '--action', action, '--yes', '--input', file(`noundo-${action}.txt`, u.id), '--store', store], { env });
