@@ -7,7 +7,8 @@ import { overallOutcome, plannedSteps, step, stepsNote, unsentStep } from './com
 import { decide, decideSteps, reachedTarget } from './decide.js';
 import { sendOperation, type SendContext, type Sent } from './send.js';
 import { EMPTY_PROTECTION, protectionReason, type ProtectionPolicy } from './protect.js';
-import { itemError, Resolver, type Resolution } from './resolve.js';
+import { itemError, Resolver, STOPPED, type Resolution } from './resolve.js';
+import { requestSignal, stoppedBy } from './attempt-log.js';
 import { InFlight } from './in-flight.js';
 import { arraySource, unsettledCount, type ItemSource } from './source.js';
 import { isoStamp } from './stamp.js';
@@ -102,7 +103,9 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
   const { operation: op } = settings;
   const source = Array.isArray(items) ? arraySource(items) : items;
   const journal = deps.journal ?? NO_JOURNAL;
-  const resolver = new Resolver(deps.client, deps.governor);
+  // Every request of the run goes through the governor with the run's signal: once it fires, none leaves.
+  const signal = requestSignal(deps.signal);
+  const resolver = new Resolver(deps.client, deps.governor, signal);
   const claimed = new Map(source.claimed);
   const counts: Partial<Record<Outcome, number>> = { ...source.settled };
   const total = source.total;
@@ -133,21 +136,22 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
       // Resumed item: read the user afresh by id.
       return resolver.fetch(item.userId, recorder(item)).then(
         ({ user, response, waitMs }): Resolution => ({ kind: 'user', user, requestId: response.requestId, waitMs, via: 'get' }),
-        (err): Resolution => ({ kind: 'unresolved', outcome: err instanceof OktaApiError && err.status === 404 ? 'not_found' : 'failed', error: itemError(err), requestId: (err as OktaApiError).requestId ?? null, note: null, waitMs: 0 }),
+        (err): Resolution => stoppedBy(signal, err) ? STOPPED : ({ kind: 'unresolved', outcome: err instanceof OktaApiError && err.status === 404 ? 'not_found' : 'failed', error: itemError(err), requestId: (err as OktaApiError).requestId ?? null, note: null, waitMs: 0 }),
       );
     }
     return resolver.resolve(item.input, recorder(item));
   };
 
-  const sending: SendContext = { client: deps.client, governor: deps.governor, resolver, recorder };
-  const send = (item: Item, user: OktaUser, op: LifecycleOperation, query: Record<string, string>, statusNow?: UserStatus): Promise<Sent> =>
+  const sending: SendContext = { client: deps.client, governor: deps.governor, resolver, recorder, signal };
+  const send = (item: Item, user: OktaUser, op: LifecycleOperation, query: Record<string, string>, statusNow?: UserStatus): Promise<Sent | null> =>
     sendOperation(sending, item, user, op, query, statusNow);
 
-  /** A single-request operation: intent, send, outcome. */
+  /** A single-request operation: intent, send, outcome. Stopped before an outcome: the item stays at its intent, for resume. */
   const writeOne = async (item: Item, user: OktaUser): Promise<void> => {
     item.phase = 'intent';
     await journal.intent(item);
     const sent = await send(item, user, op, settings.query);
+    if (!sent) return;
     finish(item, sent.outcome, sent.outcome === 'changed' ? { ...sent.extra, requestId: sent.extra.requestId ?? item.requestId } : sent.extra);
   };
 
@@ -180,6 +184,7 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
         continue;
       }
       const sent = await send(item, user, planned.operation, { ...planned.operation.query, ...planned.query }, status);
+      if (!sent) return; // stopped: the item stays at its intent; resume reads the user and goes on from there
       const s = step(name, sent.outcome, sent.extra.requestId ?? null, sent.extra.error ?? null, sent.extra.note);
       steps.push(s);
       if (sent.extra.statusAfter) status = sent.extra.statusAfter;
@@ -207,7 +212,7 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
     // What is not submitted yet: the governor sends at once what fits in a window's budget.
     // Items after this one; this one's write, if any, is counted by the governor once it is queued.
     if (!twoPhase && !settings.dryRun) deps.governor.expectDemand('write', (workCount - i - 1) * writesPerItem);
-    if (deps.signal?.aborted) {
+    if (signal?.aborted) {
       interrupted = true;
       break;
     }
@@ -221,6 +226,11 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
     const { item, resolution } = ahead.get(i) as { item: Item; resolution: Promise<Resolution> };
     ahead.delete(i);
     const r = await resolution;
+    // Stopped: this item and every later one stay unfinished (a read that was in flight is in the audit log).
+    if (r.kind === 'stopped' || signal?.aborted) {
+      interrupted = true;
+      break;
+    }
     item.waitMs += r.waitMs;
     if (r.kind === 'unresolved') {
       finish(item, r.outcome, { error: r.error, requestId: r.requestId, note: r.note });
@@ -294,7 +304,7 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
     } else {
       for (const [k, { item, user, resumed }] of planned.entries()) {
         deps.governor.expectDemand('write', (planned.length - k - 1) * writesPerItem);
-        if (deps.signal?.aborted) {
+        if (signal?.aborted) {
           interrupted = true;
           break;
         }
@@ -306,6 +316,8 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
   // Everything is dispatched: the last writes may use what is left of the window at once.
   deps.governor.drain();
   await writes.settled();
+  // A stop after the last dispatch may still leave writes without an outcome (a retry not sent).
+  if (signal?.aborted && done < total) interrupted = true;
   await journal.flush();
   return { total, counts, aborted, interrupted };
 }

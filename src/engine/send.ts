@@ -3,16 +3,18 @@ import type { OktaClient } from '../okta/client.js';
 import { OktaApiError } from '../okta/errors.js';
 import type { LifecycleOperation, UserStatus } from '../okta/lifecycle.js';
 import { sendLifecycle, type OktaUser } from '../okta/users.js';
+import { audited, itemError, stoppedBy, type RecordEvent } from './attempt-log.js';
 import { decide, reachedTarget, type Decision } from './decide.js';
-import { itemError, type Resolver } from './resolve.js';
-import type { Item, ItemError, Outcome, RequestEvent } from './types.js';
+import type { Resolver } from './resolve.js';
+import type { Item, ItemError, Outcome } from './types.js';
 
-/** What sending needs from the run: the client, the governor, fresh reads, and the audit recorder. */
+/** What sending needs from the run: the client, the governor, fresh reads, the audit recorder and the run's stop. */
 export interface SendContext {
   client: OktaClient;
   governor: Governor;
   resolver: Resolver;
-  recorder: (item: Item) => (e: Omit<RequestEvent, 'at' | 'itemIndex'>) => void;
+  recorder: (item: Item) => RecordEvent;
+  signal?: AbortSignal;
 }
 
 type Settled = { reached: true; user: OktaUser } | { reached: false; user: OktaUser; decision: Decision };
@@ -30,38 +32,37 @@ export type Sent = { outcome: Outcome; extra: Partial<Item> };
 /**
  * Send one single-request operation to the user (intent already durable) and settle its outcome:
  * retries through the governor, a fresh read before any re-send of a non-idempotent operation,
- * and a fresh read after a refusal that may mean the status moved under us.
+ * and a fresh read after a refusal that may mean the status moved under us or a last attempt
+ * Okta may have applied. Null when the run's stop came first: no outcome, the item stays at its
+ * intent, and resume reads the user before sending anything.
  */
-export async function sendOperation(context: SendContext, item: Item, user: OktaUser, op: LifecycleOperation, query: Record<string, string>, statusNow: UserStatus = user.status): Promise<Sent> {
-  const { client, governor, resolver, recorder } = context;
+export async function sendOperation(context: SendContext, item: Item, user: OktaUser, op: LifecycleOperation, query: Record<string, string>, statusNow: UserStatus = user.status): Promise<Sent | null> {
+  const { client, governor, resolver, recorder, signal } = context;
   const record = recorder(item);
-  const route = `/api/v1/users/{id}/${op.route}`;
   let attempts = 0;
   let lastError: unknown = null;
+  const post = audited(record, op.method, `/api/v1/users/{id}/${op.route}`, async (ctx) => {
+    item.attempts++;
+    attempts++;
+    try {
+      const response = await sendLifecycle(client, user.id, op, query, ctx);
+      // The body is never kept: activate/reactivate answer with an activation URL and token.
+      response.body = null;
+      return response;
+    } catch (err) {
+      lastError = err;
+      throw err;
+    }
+  });
   try {
     const result = await governor.run<unknown>(
       'write',
-      async (ctx) => {
-        item.attempts++;
-        attempts++;
-        const started = Date.now();
-        try {
-          const response = await sendLifecycle(client, user.id, op, query, ctx);
-          // The body is never kept: activate/reactivate answer with an activation URL and token.
-          record({ method: op.method, route, status: response.status, requestId: response.requestId, attempt: ctx.attempt, waitMs: 0, durationMs: Date.now() - started, error: null });
-          response.body = null;
-          return response;
-        } catch (err) {
-          lastError = err;
-          const e = err as OktaApiError;
-          record({ method: op.method, route, status: e.status ?? null, requestId: e.requestId ?? null, attempt: ctx.attempt, waitMs: 0, durationMs: Date.now() - started, error: itemError(err).errorSummary });
-          throw err;
-        }
-      },
+      post,
       op.idempotent
-        ? { idempotent: true }
+        ? { idempotent: true, signal }
         : {
             idempotent: false,
+            signal,
             beforeResend: async () => {
               const { user: fresh } = await resolver.fetch(user.id, record);
               if (reachedTarget(op, fresh)) return { settled: { reached: true, user: fresh } satisfies Settled };
@@ -89,25 +90,38 @@ export async function sendOperation(context: SendContext, item: Item, user: Okta
     };
   } catch (err) {
     item.waitMs += governorFailure(err)?.waitMs ?? 0;
+    if (stoppedBy(signal, err)) return null;
     return settleWriteError(context, item, user, op, err ?? lastError, attempts);
   }
 }
 
-/** A request that ended in an error: a refusal may mean the status moved under us, so read again. */
-async function settleWriteError(context: SendContext, item: Item, user: OktaUser, op: LifecycleOperation, err: unknown, attempts: number): Promise<Sent> {
-  const { resolver, recorder } = context;
+/**
+ * A request that ended in an error. A refusal may mean the status moved under us, and a last
+ * attempt that failed unclearly (5xx, reset, timeout) may have been applied: either way, read the
+ * user once more (never re-send) before settling.
+ */
+async function settleWriteError(context: SendContext, item: Item, user: OktaUser, op: LifecycleOperation, err: unknown, attempts: number): Promise<Sent | null> {
+  const { resolver, recorder, signal } = context;
   const error: ItemError = itemError(err);
   const requestId = (err as OktaApiError).requestId ?? null;
-  if (isTransitionRefusal(op, err)) {
-    try {
-      const { user: fresh } = await resolver.fetch(user.id, recorder(item));
-      if (reachedTarget(op, fresh))
-        return { outcome: attempts > 1 ? 'changed' : 'already', extra: { statusAfter: fresh.status, requestId, note: 'status reached before this request' } };
-      return { outcome: 'invalid_transition', extra: { statusAfter: fresh.status, error, requestId } };
-    } catch (readErr) {
-      return { outcome: 'failed', extra: { error: itemError(readErr), requestId } };
-    }
+  const refused = isTransitionRefusal(op, err);
+  const unclear = !refused && !op.idempotent && governorFailure(err)?.maybeApplied === true;
+  if (!refused && !unclear) {
+    if (err instanceof OktaApiError && err.status === 404) return { outcome: 'not_found', extra: { error, requestId } };
+    return { outcome: 'failed', extra: { error, requestId } };
   }
-  if (err instanceof OktaApiError && err.status === 404) return { outcome: 'not_found', extra: { error, requestId } };
-  return { outcome: 'failed', extra: { error, requestId } };
+  let fresh: OktaUser;
+  try {
+    fresh = (await resolver.fetch(user.id, recorder(item))).user;
+  } catch (readErr) {
+    if (stoppedBy(signal, readErr)) return null;
+    return { outcome: 'failed', extra: { error: refused ? itemError(readErr) : error, requestId } };
+  }
+  if (unclear) {
+    if (reachedTarget(op, fresh)) return { outcome: 'changed', extra: { statusAfter: fresh.status, requestId, note: 'answer lost on the last attempt; a fresh read showed the change applied' } };
+    return { outcome: 'failed', extra: { error, requestId } };
+  }
+  if (reachedTarget(op, fresh))
+    return { outcome: attempts > 1 ? 'changed' : 'already', extra: { statusAfter: fresh.status, requestId, note: 'status reached before this request' } };
+  return { outcome: 'invalid_transition', extra: { statusAfter: fresh.status, error, requestId } };
 }

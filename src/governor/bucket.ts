@@ -86,6 +86,11 @@ export function onSend(s: BucketState, now: number): BucketState {
   return { ...s, inFlight: s.inFlight + 1, lastSendAt: now };
 }
 
+/** An admitted send that never left (its call was stopped in between): it is not in flight. */
+export function onWithdrawn(s: BucketState): BucketState {
+  return { ...s, inFlight: Math.max(0, s.inFlight - 1) };
+}
+
 /** An answer (or a failure) came back. `counted` = its headers were learned with `observe`. */
 export function onDone(s: BucketState, counted: boolean): BucketState {
   return { ...s, inFlight: Math.max(0, s.inFlight - 1), unconfirmed: s.unconfirmed + (counted ? 0 : 1) };

@@ -15,6 +15,15 @@ export class CallLedger {
   waitMs = 0;
   /** x-okta-request-id of the most recent attempt that had one. */
   retryFor: string | null = null;
+  /** waitMs when the previous send left. */
+  #waitAtSend = 0;
+
+  /** Waiting since the previous send (or since the call began): what the next send waited for. */
+  waitedSinceSend(): number {
+    const waited = this.waitMs - this.#waitAtSend;
+    this.#waitAtSend = this.waitMs;
+    return waited;
+  }
 
   /** A send failed with this classification. */
   record(cls: Classification, requestId: string | null | undefined): void {
@@ -39,7 +48,7 @@ export class CallLedger {
   }
 
   /** The error to throw: the original, with what this call went through attached. */
-  fail<E>(error: E, classification: Classification | null, unsafeToResend = false): E {
-    return attachFailure(error, { attempts: this.attempts, waitMs: this.waitMs, rateLimited: this.rateLimited, classification, unsafeToResend });
+  fail<E>(error: E, classification: Classification | null, unsafeToResend = false, maybeApplied = false): E {
+    return attachFailure(error, { attempts: this.attempts, waitMs: this.waitMs, rateLimited: this.rateLimited, classification, unsafeToResend, maybeApplied });
   }
 }

@@ -16,6 +16,11 @@ export interface GovernorFailure {
   classification: Classification | null;
   /** True when a non-idempotent call stopped because a re-send was unsafe (unclear failure, no beforeResend). */
   unsafeToResend: boolean;
+  /**
+   * True when the last send failed in a way Okta may have applied (5xx, timeout, reset after
+   * sending; the policy's `maybeApplied`): for a non-idempotent request, only a fresh read tells.
+   */
+  maybeApplied: boolean;
 }
 
 const FAILURE = Symbol.for('okta-action.governor.failure');

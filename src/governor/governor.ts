@@ -5,7 +5,7 @@
  */
 import { OktaApiError, OktaTransportError } from '../okta/errors.js';
 import type { OktaResponse } from '../okta/response.js';
-import { blockUntil, observe, onDone, rollover, snapshotOf } from './bucket.js';
+import { blockUntil, observe, onDone, onWithdrawn, rollover, snapshotOf } from './bucket.js';
 import { initialCeiling, onConcurrencyLimited, onSuccess, type CeilingState } from './concurrency.js';
 import { resolveOptions } from './defaults.js';
 import { CallLedger } from './call.js';
@@ -22,6 +22,7 @@ import {
   type GovernorOptions,
   type GovernorStats,
   type RunOpts,
+  type SendAttempt,
 } from './types.js';
 import { planRetry } from './retry-plan.js';
 import { Semaphore } from './waiting.js';
@@ -96,7 +97,7 @@ export class Governor {
    * Run one request through pacing, the concurrency ceiling and the retry policy.
    * Final errors are thrown as-is, with `governorFailure(err)` telling attempts / waitMs / 429s.
    */
-  async run<T>(bucket: BucketClass, send: (ctx: AttemptContext) => Promise<OktaResponse<T>>, opts: RunOpts<T> = {}): Promise<GovernedResult<T>> {
+  async run<T>(bucket: BucketClass, send: SendAttempt<T>, opts: RunOpts<T> = {}): Promise<GovernedResult<T>> {
     const lane = this.#lanes[bucket];
     if (!lane) throw new TypeError(`Unknown rate-limit bucket: ${String(bucket)}`);
     const o = this.options;
@@ -106,6 +107,8 @@ export class Governor {
     for (;;) {
       const jitter = deps.jitter();
       if (opts.signal?.aborted || !lane.tryAdmit(deps, jitter)) await this.#wait(call, lane.admit(deps, call.attempts > 0, opts.signal, jitter));
+      // Stopped between admission and send (another call's answer freed the slot): it does not leave.
+      if (opts.signal?.aborted) throw call.fail(this.#withdraw(lane, opts.signal), null);
       const outcome = await this.#attempt(lane, send, call);
       if ('response' in outcome) return call.result(outcome);
       const { error, answer, cls } = outcome;
@@ -114,9 +117,11 @@ export class Governor {
       const plan = cls === 'fatal' ? null : planRetry({ ...o, classification: cls, count: call.countOf(cls), rateLimit: answer?.rateLimit ?? null, now, time: this.#skew });
       // A 429 holds the whole bucket back, whether or not this call goes on.
       if (plan?.kind === 'block') lane.update(blockUntil(lane.state, plan.until));
-      if (!plan || !o.policy.shouldRetry(q)) throw call.fail(error, cls);
-      const unclear = opts.idempotent === false && cls === 'transient' && o.policy.maybeApplied(error);
-      if (unclear && !opts.beforeResend) throw call.fail(error, cls, true);
+      // Okta may have applied it (5xx, timeout, reset after sending): the caller reads before trusting a failure.
+      const maybeApplied = cls === 'transient' && o.policy.maybeApplied(error);
+      if (!plan || !o.policy.shouldRetry(q)) throw call.fail(error, cls, false, maybeApplied);
+      const unclear = opts.idempotent === false && maybeApplied;
+      if (unclear && !opts.beforeResend) throw call.fail(error, cls, true, true);
 
       const delayMs = plan.kind === 'block' ? Math.max(0, plan.until - now) : plan.ms;
       this.#emit({ type: 'retry', at: now, bucket, attempt: call.attempts, classification: cls, status: answer?.status ?? null, code: errorCode(error), delayMs, retryFor: call.retryFor });
@@ -150,7 +155,7 @@ export class Governor {
   /** One send, already admitted: learn from the answer, free the slot, update the counters. */
   async #attempt<T>(
     lane: Lane,
-    send: (ctx: AttemptContext) => Promise<OktaResponse<T>>,
+    send: SendAttempt<T>,
     call: CallLedger,
   ): Promise<{ response: OktaResponse<T> } | { error: unknown; answer: OktaResponse<unknown> | null; cls: Classification }> {
     const { clock, policy, aimd } = this.options;
@@ -168,7 +173,7 @@ export class Governor {
     let response: OktaResponse<T> | undefined;
     let error: unknown;
     try {
-      response = await send(ctx);
+      response = await send(ctx, call.waitedSinceSend());
     } catch (e) {
       error = e;
     }
@@ -220,6 +225,13 @@ export class Governor {
     }
     this.#slots.release();
     lane.update(onDone(next, counted));
+  }
+
+  /** Give back what an admission took (a concurrency slot, the bucket's in-flight count); the signal's reason to throw. */
+  #withdraw(lane: Lane, signal: AbortSignal): unknown {
+    this.#slots.release();
+    lane.update(onWithdrawn(lane.state));
+    return signal.reason;
   }
 
   #setCeiling(next: CeilingState, reason: 'concurrency_limited' | 'recovered'): void {

@@ -21,6 +21,7 @@ export type {
   GovernorStats,
   RetryQuestion,
   RunOpts,
+  SendAttempt,
   WaitReason,
 } from './types.js';
 export { BUCKET_CLASSES } from './types.js';

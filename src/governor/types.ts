@@ -22,6 +22,12 @@ export interface AttemptContext {
   retryCount: number;
 }
 
+/**
+ * One send of a governed call. `waitedMs`: how long the call waited (pacing, concurrency, back-off)
+ * since its previous send, or since it began for the first, so each attempt can be told apart.
+ */
+export type SendAttempt<T> = (ctx: AttemptContext, waitedMs: number) => Promise<OktaResponse<T>>;
+
 export type Classification = 'rate_limited' | 'concurrency_limited' | 'transient' | 'fatal';
 
 export interface BackoffOptions {

@@ -18,7 +18,8 @@ const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 const runsJson = async () => JSON.parse((await runCli(['runs', '--json', '--store', store], { env })).stdout) as { id: string; action: string; status: string; parentRunId: string | null; total: number; counts: Record<string, number> }[];
 
 beforeAll(async () => {
-  sim = await startSimulator({ users: 0, seed: 8 });
+  // Unmetered: these tests are about the store, and together they write more than one window of Okta's write bucket.
+  sim = await startSimulator({ users: 0, seed: 8, buckets: { write: { limit: null }, read: { limit: null }, list: { limit: null } } });
   dir = mkdtempSync(path.join(os.tmpdir(), 'okta-action-history-'));
   store = path.join(dir, 'runs.db');
   env = { OKTA_API_TOKEN: sim.token, OKTA_ORG_URL: sim.url, HOME: dir };
@@ -184,19 +185,26 @@ describe('long output', () => {
   });
 });
 
+/** A `run` in a child process that the test can watch: resolves once `runs` lists it as live (running). */
+async function liveRun(prefix: string, n: number) {
+  const users = Array.from({ length: n }, (_, i) => sim.addUser({ login: `${prefix}.${i}@corp.example`, status: 'ACTIVE' }));
+  const child = spawn(process.execPath, [BIN, 'run', '--action', 'suspend', '--concurrency', '2', '--input', file(`${prefix}.txt`, users.map((u) => u.id).join('\n')), '--store', store], { env: { ...env, PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
+  const exited = new Promise((r) => child.once('exit', r));
+  let live: { id: string } | undefined;
+  for (let i = 0; i < 200 && !live; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    live = (await runsJson()).find((r) => r.status === 'running' && r.total === n);
+  }
+  expect(live).toBeDefined();
+  return { child, exited, id: live!.id };
+}
+
 describe('one process per run', () => {
   it('refuses to resume a run that a live process holds, and two processes on one store corrupt nothing', async () => {
     sim.configure({ latencyMs: 30 });
     try {
-      const users = Array.from({ length: 120 }, (_, i) => sim.addUser({ login: `lease.${i}@corp.example`, status: 'ACTIVE' }));
-      const child = spawn(process.execPath, [BIN, 'run', '--action', 'suspend', '--concurrency', '2', '--input', file('lease.txt', users.map((u) => u.id).join('\n')), '--store', store], { env: { ...env, PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
-      const exited = new Promise((r) => child.once('exit', r));
-      let live: { id: string } | undefined;
-      for (let i = 0; i < 200 && !live; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        live = (await runsJson()).find((r) => r.status === 'running' && r.total === 120);
-      }
-      expect(live).toBeDefined();
+      const { child, exited, id } = await liveRun('lease', 120);
+      const live = { id };
       const refused = await runCli(['resume', live!.id, '--store', store], { env });
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(new RegExp(`run ${live!.id} is being processed by pid ${child.pid}`));
@@ -219,15 +227,8 @@ describe('an interrupted run', () => {
   it('is listed interrupted once its process is gone (the store keeps it unfinished), and finished after resume', async () => {
     sim.configure({ latencyMs: 30 });
     try {
-      const users = Array.from({ length: 60 }, (_, i) => sim.addUser({ login: `killed.${i}@corp.example`, status: 'ACTIVE' }));
-      const child = spawn(process.execPath, [BIN, 'run', '--action', 'suspend', '--concurrency', '2', '--input', file('killed.txt', users.map((u) => u.id).join('\n')), '--store', store], { env: { ...env, PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
-      const exited = new Promise((r) => child.once('exit', r));
-      let live: { id: string } | undefined;
-      for (let i = 0; i < 200 && !live; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        live = (await runsJson()).find((r) => r.status === 'running' && r.total === 60);
-      }
-      expect(live).toBeDefined();
+      const { child, exited, id } = await liveRun('killed', 60);
+      const live = { id };
       child.kill('SIGKILL');
       await exited;
       expect((await runsJson()).find((r) => r.id === live!.id)).toMatchObject({ status: 'interrupted' });
