@@ -190,7 +190,7 @@ export async function execute(conn: Connection, settings: ActionSettings, header
     if (status !== 'interrupted') keeper?.finish(header.id, { finishedAt, status, summary });
     const stats = session.governor.stats();
     return {
-      header: { runId: header.id, action: header.action, org: header.org, dryRun: header.dryRun, startedAt: header.startedAt, finishedAt, status, summary, stats: { rateLimited: stats.rateLimited, concurrencyLimited: stats.concurrencyLimited, retries: stats.retries, waitMs: Math.round(stats.waitMs), requests: stats.requests } },
+      header: { runId: header.id, action: header.action, org: header.org, dryRun: header.dryRun, startedAt: header.startedAt, finishedAt, status, summary, stats: { rateLimited: stats.rateLimited, concurrencyLimited: stats.concurrencyLimited, retries: stats.retries, waitMs: Math.round(stats.waitMs), heldMs: Math.round(stats.heldMs), requests: stats.requests } },
       ...read,
       result,
     };

@@ -82,8 +82,9 @@ export async function finishCommand(done: CompletedRun, reportPath: string | und
     }
   }
   const lines = [formatSummary(done.header)];
-  const stats = done.header.stats as { rateLimited?: number; retries?: number; waitMs?: number } | undefined;
-  if (stats) lines.push(`  (${stats.rateLimited ?? 0} rate-limited answers, ${stats.retries ?? 0} retries, ${((stats.waitMs ?? 0) / 1000).toFixed(1)} s waiting on limits)`);
+  const stats = done.header.stats as { rateLimited?: number; retries?: number; heldMs?: number } | undefined;
+  // heldMs is wall-clock time (the waits of calls overlap; their sum, waitMs, is in the report).
+  if (stats) lines.push(`  (${stats.rateLimited ?? 0} rate-limited answers, ${stats.retries ?? 0} retries, held back ${((stats.heldMs ?? 0) / 1000).toFixed(1)} s by rate limits and back-off)`);
   for (const i of done.attention(20)) {
     const r = reportItem(i);
     lines.push(`  ! ${JSON.stringify(i.input)} → ${r.outcome}${i.error ? `: ${i.error.errorSummary}` : i.note ? `: ${i.note}` : ''}`);

@@ -39,7 +39,10 @@ export class Governor {
   readonly #slots: Semaphore;
   readonly #deps: Record<BucketClass, AdmitDeps>;
   #ceiling: CeilingState;
-  readonly #totals = { requests: 0, rateLimited: 0, concurrencyLimited: 0, retries: 0, waitMs: 0 };
+  readonly #totals = { requests: 0, rateLimited: 0, concurrencyLimited: 0, retries: 0, waitMs: 0, heldMs: 0 };
+  /** Waits on a rate limit or a back-off going on now, and since when (for heldMs: wall-clock, not summed). */
+  #holds = 0;
+  #heldSince = 0;
   #draining = false;
   /** Requests the caller has not submitted yet but will (an upper bound), per bucket, when it knows. */
   readonly #demand: Record<BucketClass, number | null> = { read: null, write: null, list: null };
@@ -68,6 +71,7 @@ export class Governor {
       onWait: (reason, until) => {
         if (until === null || until > o.clock.now()) this.#emit({ type: 'wait', at: o.clock.now(), bucket, reason, until });
       },
+      onHold: (delta) => this.#hold(delta),
     });
     this.#deps = { read: deps('read'), write: deps('write'), list: deps('list') };
   }
@@ -106,7 +110,7 @@ export class Governor {
 
     for (;;) {
       const jitter = deps.jitter();
-      if (opts.signal?.aborted || !lane.tryAdmit(deps, jitter)) await this.#wait(call, lane.admit(deps, call.attempts > 0, opts.signal, jitter));
+      if (opts.signal?.aborted || !lane.tryAdmit(deps, jitter)) await this.#admitted(call, lane.admit(deps, call.attempts > 0, opts.signal, jitter));
       // Stopped between admission and send (another call's answer freed the slot): it does not leave.
       if (opts.signal?.aborted) throw call.fail(this.#withdraw(lane, opts.signal), null);
       const outcome = await this.#attempt(lane, send, call);
@@ -127,7 +131,7 @@ export class Governor {
       this.#emit({ type: 'retry', at: now, bucket, attempt: call.attempts, classification: cls, status: answer?.status ?? null, code: errorCode(error), delayMs, retryFor: call.retryFor });
       if (plan.kind === 'sleep' && plan.ms > 0) {
         this.#emit({ type: 'wait', at: now, bucket, reason: 'backoff', until: now + plan.ms });
-        await this.#wait(call, o.clock.sleep(plan.ms, opts.signal));
+        await this.#backOff(call, plan.ms, opts.signal);
       }
       if (unclear) {
         let verdict: { settled: T } | undefined;
@@ -141,15 +145,34 @@ export class Governor {
     }
   }
 
-  /** Wait for `p` (admission or back-off), counting the time as this call's and the run's waiting. */
-  async #wait(call: CallLedger, p: Promise<unknown>): Promise<void> {
+  /** Wait for admission; the time it held the call back on a rate limit is the call's and the run's waiting. */
+  async #admitted(call: CallLedger, p: Promise<number>): Promise<void> {
+    const outcome = await p.then((held) => ({ held }), (err: unknown) => ({ err }));
+    if ('err' in outcome) throw call.fail(outcome.err, null);
+    this.#waited(call, outcome.held);
+  }
+
+  /** Back off before a re-send: waiting too, and the run is held back meanwhile. */
+  async #backOff(call: CallLedger, ms: number, signal: AbortSignal | undefined): Promise<void> {
     const { clock } = this.options;
     const start = clock.now();
-    const failure = await p.then(() => null, (err: unknown) => ({ err }));
-    const waited = clock.now() - start;
-    call.waitMs += waited;
-    this.#totals.waitMs += waited;
+    this.#hold(1);
+    const failure = await clock.sleep(ms, signal).then(() => null, (err: unknown) => ({ err }));
+    this.#hold(-1);
+    this.#waited(call, clock.now() - start);
     if (failure) throw call.fail(failure.err, null);
+  }
+
+  #waited(call: CallLedger, ms: number): void {
+    call.waitMs += ms;
+    this.#totals.waitMs += ms;
+  }
+
+  /** heldMs counts the wall-clock time during which at least one call waits on a limit or backs off. */
+  #hold(delta: 1 | -1): void {
+    const now = this.options.clock.now();
+    if (delta === 1 && this.#holds++ === 0) this.#heldSince = now;
+    else if (delta === -1 && --this.#holds === 0) this.#totals.heldMs += now - this.#heldSince;
   }
 
   /** One send, already admitted: learn from the answer, free the slot, update the counters. */
@@ -209,7 +232,9 @@ export class Governor {
   stats(): GovernorStats {
     const buckets = Object.fromEntries(BUCKET_CLASSES.map((b) => [b, this.snapshot(b)])) as Record<BucketClass, BucketSnapshot | null>;
     const skew = this.#skew.estimate();
-    return { ...this.#totals, ceiling: this.#ceiling.ceiling, clockOffsetMs: skew ? Math.round(skew.offset) : null, buckets };
+    // A wait going on now counts up to now.
+    const heldMs = this.#totals.heldMs + (this.#holds > 0 ? this.options.clock.now() - this.#heldSince : 0);
+    return { ...this.#totals, heldMs, ceiling: this.#ceiling.ceiling, clockOffsetMs: skew ? Math.round(skew.offset) : null, buckets };
   }
 
   /** Learn from one answer (or a failure without one) and free its concurrency slot. */

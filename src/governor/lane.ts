@@ -20,6 +20,8 @@ export interface AdmitDeps {
   /** Requests still to send on this bucket (this one and `queued` behind it included, in flight excluded), or null when unknown (see Governor.drain, expectDemand). */
   demand: (queued: number) => number | null;
   onWait: (reason: WaitReason, until: number | null) => void;
+  /** Around each wait on the bucket (a rate limit): +1 when it starts, −1 when it ends. */
+  onHold: (delta: 1 | -1) => void;
 }
 
 export class Lane {
@@ -67,12 +69,15 @@ export class Lane {
   /**
    * Wait until this bucket may send and a concurrency slot is free; take both (the caller must
    * `slots.release()` when the answer is in). `front`: jump the lane's queue (re-sends). `jitter`:
-   * the admission's one draw of deps.jitter(), so a wake-up does not move its target.
+   * the admission's one draw of deps.jitter(), so a wake-up does not move its target. Resolves with
+   * the time spent waiting on the bucket's limits; queueing behind other requests of the lane and
+   * for a concurrency slot is not waiting on a limit, and is not counted.
    */
-  async admit(deps: AdmitDeps, front: boolean, signal?: AbortSignal, jitter = deps.jitter()): Promise<void> {
+  async admit(deps: AdmitDeps, front: boolean, signal?: AbortSignal, jitter = deps.jitter()): Promise<number> {
     const { clock, time, params, slots } = deps;
     await this.#lock.acquire(signal, front);
     let holding = false;
+    let heldMs = 0;
     let announced = '';
     const announce = (reason: WaitReason, until: number | null): void => {
       const key = `${reason}:${until}`;
@@ -92,7 +97,14 @@ export class Lane {
             holding = false;
           }
           announce(d.reason, d.until);
-          await waitForChange(clock, this.changed, d.until, signal);
+          const from = clock.now();
+          deps.onHold(1);
+          try {
+            await waitForChange(clock, this.changed, d.until, signal);
+          } finally {
+            deps.onHold(-1);
+            heldMs += clock.now() - from;
+          }
           continue;
         }
         if (!holding) {
@@ -106,7 +118,7 @@ export class Lane {
         }
         this.state = onSend(this.state, clock.now());
         holding = false; // handed to the caller
-        return;
+        return heldMs;
       }
     } catch (err) {
       if (holding) slots.release();

@@ -151,7 +151,7 @@ export interface GovernedResult<T> {
   settled?: T;
   /** Sends made by this call. */
   attempts: number;
-  /** Time this call spent waiting on limits and back-off. */
+  /** Time this call spent waiting on rate limits (pacing, a 429's reset) and backing off before re-sends; queueing for a concurrency slot is not counted. */
   waitMs: number;
   /** 429s (either kind) seen by this call. */
   rateLimited: number;
@@ -168,6 +168,8 @@ export interface GovernorStats {
   retries: number;
   /** Sum of every call's waitMs (calls overlap, so this can exceed wall time). */
   waitMs: number;
+  /** Wall-clock time during which at least one call waited on a rate limit or backed off: what the run lost to limits and failures. */
+  heldMs: number;
   /** Current concurrency ceiling. */
   ceiling: number;
   /** Estimated server − local clock offset in ms; null before the first Date header. */

@@ -11,7 +11,7 @@ function depsWith(slots: Semaphore, clock = new FakeClock(1_000)): AdmitDeps & {
   return {
     clock, time: identity, params: { rateShare: 1, initialProbe: 1, resetMarginMs: 50 }, slots, jitter: () => 0,
     demand: () => 1, // what is left fits the budget: no pacing gaps
-    onWait: (reason) => waits.push(reason), waits,
+    onWait: (reason) => waits.push(reason), onHold: () => {}, waits,
   };
 }
 
