@@ -50,18 +50,21 @@ export function deferredInputs(run: RunInfo, items: Iterable<Item>): string[] {
 
 export interface UndoPlan {
   operation: OperationName;
-  /** Okta ids of the users the run changed, with the status the run left them in and the one it found. */
-  targets: { userId: string; expected: Item['statusAfter']; input: string; before: Item['statusBefore'] }[];
+  /** Okta ids of the users the run changed, with the status the run left them in. */
+  targets: { userId: string; expected: Item['statusAfter']; input: string }[];
 }
 
 /**
- * Users the undo cannot put back exactly: the inverse operation ends in another status than the
- * one the run found (Okta's unsuspend returns a user to ACTIVE, so one suspended from
- * PASSWORD_EXPIRED comes back ACTIVE, with a password that no longer has to be changed).
+ * The changed users an undo with `inverse` cannot put back exactly: the inverse ends in another
+ * status than the one the run found (Okta's unsuspend returns a user to ACTIVE, so one suspended
+ * from PASSWORD_EXPIRED comes back ACTIVE, with a password that no longer has to be changed).
  */
-export function notRestored(plan: UndoPlan): UndoPlan['targets'] {
-  const target = getOperation(plan.operation)?.target ?? null;
-  return target === null ? [] : plan.targets.filter((t) => t.before !== null && t.before !== target);
+export function notRestored(inverse: OperationName, items: Iterable<Item>): { input: string; before: NonNullable<Item['statusBefore']> }[] {
+  const target = getOperation(inverse)?.target ?? null;
+  const out: { input: string; before: NonNullable<Item['statusBefore']> }[] = [];
+  if (target === null) return out;
+  for (const i of items) if (i.outcome === 'changed' && i.userId && i.statusBefore && i.statusBefore !== target) out.push({ input: i.input, before: i.statusBefore });
+  return out;
 }
 
 /**
@@ -74,7 +77,7 @@ export function planUndo(run: RunInfo, items: Iterable<Item>): UndoPlan {
   if (run.header.dryRun) throw new UsageError(`Run ${run.header.id} was a plan; it changed nothing to undo.`);
   if (!op.inverse) throw new UsageError(`${op.label} cannot be undone (${op.irreversible ?? 'Okta has no inverse operation'}); nothing was changed.`);
   const targets: UndoPlan['targets'] = [];
-  for (const i of items) if (i.outcome === 'changed' && i.userId) targets.push({ userId: i.userId, expected: i.statusAfter, input: i.input, before: i.statusBefore });
+  for (const i of items) if (i.outcome === 'changed' && i.userId) targets.push({ userId: i.userId, expected: i.statusAfter, input: i.input });
   return { operation: op.inverse as OperationName, targets };
 }
 

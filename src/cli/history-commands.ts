@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { auditJsonl } from '../app/audit.js';
 import { execute, startRun } from '../app/action.js';
 import { closeAuth, resolveAuthFromFlags, verifyCredentials, type AuthFlags, type AuthPurpose } from '../app/credentials.js';
+import type { Item } from '../engine/types.js';
 import { expectedStatuses, notRestored, planStoredUndo, runInfoOrThrow, runToResume, settingsOf, type UndoPlan } from '../app/history.js';
 import { storedSource } from '../app/keeper.js';
 import { summaryOf, writeReport } from '../engine/report.js';
@@ -27,12 +28,12 @@ interface StoreFlags extends AuthFlags {
 const orgOf = (origin: string) => parseOrgUrl(origin, { allowedHosts: [new URL(origin).hostname] });
 
 /** Before an undo: the users it cannot put back exactly, so the analyst can follow up (e.g. expire_password). */
-function warnNotRestored(plan: UndoPlan, runId: string): void {
-  const lost = notRestored(plan);
+function warnNotRestored(plan: UndoPlan, runId: string, items: Iterable<Item>): void {
+  const lost = notRestored(plan.operation, items);
   if (!lost.length) return;
   const target = getOperation(plan.operation)!.target;
   const byStatus = new Map<string, string[]>();
-  for (const t of lost) byStatus.set(t.before!, [...(byStatus.get(t.before!) ?? []), t.input]);
+  for (const t of lost) byStatus.set(t.before, [...(byStatus.get(t.before) ?? []), t.input]);
   for (const [status, inputs] of byStatus) {
     const shown = inputs.slice(0, 5).map((i) => JSON.stringify(i)).join(', ');
     process.stderr.write(
@@ -133,7 +134,7 @@ export function registerHistory(program: Command): void {
         await verifyCredentials(a, 'write', needs);
         await confirmUndo(`Undo of run ${runId} (${getOperation(plan.operation)!.label})`, plan.targets.length, { yes: Boolean(flags.yes), inputIsStdin: false });
         const expected = expectedStatuses(plan);
-        warnNotRestored(plan, runId);
+        warnNotRestored(plan, runId, opened.store.iterateItems(runId, 'changed'));
         process.exitCode = await withRunSignals(plan.targets.length, (cb) =>
           startRun({ org: orgOf(run.header.org), auth: a }, settings, plan.targets.map((t) => t.userId), opened.keeper, { ...cb, expected, parentRunId: runId, actor: process.env.USER ?? null }).then((done) =>
             finishCommand(done, flags.report, a.secrets()),
