@@ -5,6 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import type { AttemptContext, SendAttempt } from '../governor/index.js';
 import { OktaApiError } from '../okta/errors.js';
+import type { LifecycleOperation } from '../okta/lifecycle.js';
 import type { OktaResponse } from '../okta/response.js';
 import type { ItemError, RequestEvent } from './types.js';
 
@@ -17,6 +18,17 @@ export function itemError(err: unknown): ItemError {
   const e = err as Error;
   return { status: null, errorCode: (e as { code?: string })?.code ?? null, errorSummary: e?.message ?? String(err), errorId: null };
 }
+
+/**
+ * The audit event for a lifecycle request an earlier process may have sent (its intent was
+ * committed) and whose answer was never recorded: attempt 0, no status. Resume reads the user
+ * before sending anything again, so the next event for it is that read.
+ */
+export function unrecordedAttempt(op: Pick<LifecycleOperation, 'method' | 'route'>): Omit<RequestEvent, 'at' | 'itemIndex'> {
+  return { method: op.method, route: `/api/v1/users/{id}/${op.route}`, status: null, requestId: null, attempt: 0, waitMs: 0, durationMs: 0, error: UNRECORDED };
+}
+
+export const UNRECORDED = 'no answer recorded: the process that may have sent it ended first';
 
 /** `send`, with each of its attempts recorded as one event when it ends: status or error, request id, attempt, wait, timing. */
 export function audited<T>(record: RecordEvent, method: string, route: string, send: (ctx: AttemptContext) => Promise<OktaResponse<T>>): SendAttempt<T> {

@@ -8,7 +8,7 @@ import { decide, decideSteps, reachedTarget } from './decide.js';
 import { sendOperation, type SendContext, type Sent } from './send.js';
 import { EMPTY_PROTECTION, protectionReason, type ProtectionPolicy } from './protect.js';
 import { itemError, Resolver, STOPPED, type Resolution } from './resolve.js';
-import { requestSignal, stoppedBy } from './attempt-log.js';
+import { requestSignal, stoppedBy, unrecordedAttempt } from './attempt-log.js';
 import { InFlight } from './in-flight.js';
 import { arraySource, unsettledCount, type ItemSource } from './source.js';
 import { isoStamp } from './stamp.js';
@@ -133,6 +133,9 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
 
   const resolveStep = (item: Item): Promise<Resolution> => {
     if (item.userId && item.phase !== 'pending') {
+      // An intent without an outcome: the process that committed it may have sent the request and
+      // ended before its answer was recorded. The audit log says so before the fresh read.
+      if (item.phase === 'intent' && !settings.dryRun) recorder(item)(unrecordedAttempt(op));
       // Resumed item: read the user afresh by id.
       return resolver.fetch(item.userId, recorder(item)).then(
         ({ user, response, waitMs }): Resolution => ({ kind: 'user', user, requestId: response.requestId, waitMs, via: 'get' }),

@@ -34,7 +34,8 @@ export function attemptGaps(events: readonly RequestEvent[]): string[] {
   for (const e of events) {
     const key = `${e.itemIndex}:${e.method}:${e.route}`;
     const prev = last.get(key) ?? 0;
-    if (e.attempt !== 1 && e.attempt !== prev + 1) gaps.push(`${key} attempt ${e.attempt} after ${prev}`);
+    // Attempt 0: a request an earlier process may have sent, its answer never recorded (a resumed intent).
+    if (e.attempt !== 0 && e.attempt !== 1 && e.attempt !== prev + 1) gaps.push(`${key} attempt ${e.attempt} after ${prev}`);
     last.set(key, e.attempt);
   }
   return gaps;

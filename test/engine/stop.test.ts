@@ -98,3 +98,20 @@ it('an intent committed when the stop comes stays resumable: its write is not se
   expect(first).toEqual(['GET getUser', 'POST suspendUser']);
   expect(sim.requests().find((r) => r.userId === users[0]!.id && r.method === 'GET')?.path).toContain(users[0]!.id);
 });
+
+it("resume logs the unanswered write of an earlier process (attempt 0, no status) before its fresh read", async () => {
+  const user = sim.addUser({ login: 'stop.unrecorded@corp.example', status: 'ACTIVE' });
+  const items = prepareItems([user.profile.login]);
+  const stop = new AbortController();
+  await executeRun(items, { operation: suspend }, { client, governor: governorFor(), journal: memoryJournal(() => stop.abort()), signal: stop.signal });
+  expect(items[0]).toMatchObject({ phase: 'intent', outcome: null });
+  const resumed = memoryJournal();
+  await executeRun(items, { operation: suspend }, { client, governor: governorFor(), journal: resumed });
+  expect(items[0]!.outcome).toBe('changed');
+  expect(resumed.events.map((e) => [e.method, e.route, e.attempt, e.status, e.error])).toEqual([
+    ['POST', '/api/v1/users/{id}/lifecycle/suspend', 0, null, 'no answer recorded: the process that may have sent it ended first'],
+    ['GET', '/api/v1/users/{id}', 1, 200, null],
+    ['POST', '/api/v1/users/{id}/lifecycle/suspend', 1, 200, null],
+  ]);
+  expect(attemptGaps(resumed.events)).toEqual([]);
+});
