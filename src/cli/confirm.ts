@@ -9,7 +9,7 @@ export interface ConfirmOptions {
 /**
  * A change that needs confirmation: --yes, or the operator typing the number on a terminal.
  * Without a terminal (or when the collection comes on stdin) it refuses, and nothing is sent.
- * `why` ends the refusal's first clause and the prompt's ("is irreversible" / "cannot be undone").
+ * `refusal` opens the one-line refusal, `prompt` the question on the terminal.
  */
 async function confirm(refusal: string, prompt: string, count: number, opts: ConfirmOptions): Promise<void> {
   if (opts.yes) return;

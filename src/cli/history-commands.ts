@@ -31,13 +31,13 @@ const orgOf = (origin: string) => parseOrgUrl(origin, { allowedHosts: [new URL(o
 function warnNotRestored(plan: UndoPlan, runId: string, items: Iterable<Item>): void {
   const lost = notRestored(plan.operation, items);
   if (!lost.length) return;
-  const target = getOperation(plan.operation)!.target;
+  const op = getOperation(plan.operation)!;
   const byStatus = new Map<string, string[]>();
   for (const t of lost) byStatus.set(t.before, [...(byStatus.get(t.before) ?? []), t.input]);
   for (const [status, inputs] of byStatus) {
     const shown = inputs.slice(0, 5).map((i) => JSON.stringify(i)).join(', ');
     process.stderr.write(
-      `Note: ${inputs.length} user${inputs.length === 1 ? ' was' : 's were'} ${status} before run ${runId}; ${getOperation(plan.operation)!.label} leaves them ${target}, not ${status}` +
+      `Note: ${inputs.length} user${inputs.length === 1 ? ' was' : 's were'} ${status} before run ${runId}; ${op.label} leaves them ${op.target}, not ${status}` +
         ` (${shown}${inputs.length > 5 ? ', …' : ''}).${status === 'PASSWORD_EXPIRED' ? ' Run expire_password on them if their password must still be changed.' : ''}\n`,
     );
   }
