@@ -69,8 +69,11 @@ export function parseOrgUrl(input: string, policy: Partial<OrgUrlPolicy> = {}): 
     if (!allowLoopback) throw new UsageError(`The Okta org ${shown} is a loopback address, which is allowed only for the simulator.`);
     return { origin: shown, host, loopback };
   }
-  if (url.protocol === 'http:')
+  if (url.protocol === 'http:') {
+    // Never suggest https to an address: the org must be a host name (below).
+    if (isIP(host.replace(/^\[|\]$/g, ''))) throw new UsageError(`Plain http is allowed only to loopback, and the Okta org must be a host name, not an address: use your org host, e.g. dev-123.okta.com.`);
     throw new UsageError(`Plain http is allowed only to loopback: use https://${url.host}.`);
+  }
   const labels = host.split('.');
   if (labels[0]?.endsWith('-admin') && isOktaDomain(host)) {
     const orgHost = [labels[0].slice(0, -'-admin'.length), ...labels.slice(1)].join('.');

@@ -27,6 +27,7 @@ describe('parseOrgUrl', () => {
     ['https://acme-admin.oktapreview.com', /use acme\.oktapreview\.com/],
     ['http://dev-123.okta.com', /Plain http is allowed only to loopback: use https:\/\/dev-123\.okta\.com/],
     ['http://10.0.0.5', /Plain http is allowed only to loopback/],
+    ['http://10.0.0.6', /^Plain http is allowed only to loopback, and the Okta org must be a host name, not an address: use your org host, e\.g\. dev-123\.okta\.com\.$/],
     ['https://dev-123.okta.com/api/v1', /host only, without path or query: use https:\/\/dev-123\.okta\.com/],
     ['https://dev-123.okta.com/?x=1', /without path or query/],
     ['https://admin:pw@dev-123.okta.com', /must not contain credentials/],
