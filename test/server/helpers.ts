@@ -103,3 +103,17 @@ export async function pasteCollection(client: Client, name: string, identities: 
   if (r.statusCode !== 201) throw new Error(`collection: ${r.body}`);
   return r.json();
 }
+
+/** A console configured for a fresh simulator, logged in as admin: what most console tests start from. */
+export async function consoleOnSim(simOpts: Partial<SimStartOptions> = {}): Promise<{ sim: Simulator; t: TestConsole; admin: Client }> {
+  const sim = await startSim(simOpts);
+  const t = await makeConsole();
+  const admin = await login(t.app);
+  await configureOrg(admin, sim);
+  return { sim, t, admin };
+}
+
+export async function closeConsoleOnSim(c: { sim?: Simulator; t?: TestConsole }): Promise<void> {
+  await c.t?.close();
+  await c.sim?.close();
+}

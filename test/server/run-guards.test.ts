@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/sim/index.js';
-import { Client, configureOrg, login, makeConsole, pasteCollection, startSim, waitForRun, type TestConsole } from './helpers.js';
+import { Client, closeConsoleOnSim, configureOrg, consoleOnSim, pasteCollection, startSim, waitForRun, type TestConsole } from './helpers.js';
 
 /** The console's safety rails on runs: the deactivate cap, one live run per workflow, undo once, undo on the same org. */
 describe('run guards', () => {
@@ -8,16 +8,8 @@ describe('run guards', () => {
   let t: TestConsole;
   let admin: Client;
 
-  beforeAll(async () => {
-    sim = await startSim({ users: 200, seed: 21 });
-    t = await makeConsole();
-    admin = await login(t.app);
-    await configureOrg(admin, sim);
-  });
-  afterAll(async () => {
-    await t.close();
-    await sim.close();
-  });
+  beforeAll(async () => void ({ sim, t, admin } = await consoleOnSim({ users: 200, seed: 21 })));
+  afterAll(() => closeConsoleOnSim({ sim, t }));
 
   const active = () => sim.users().filter((u) => u.id !== sim.adminUserId && u.status === 'ACTIVE');
   const workflow = async (name: string, identities: string[], action: string, config: Record<string, unknown> = {}) => {

@@ -1,22 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/sim/index.js';
-import { Client, configureOrg, login, makeConsole, pasteCollection, startSim, viewer, waitForRun, type TestConsole } from './helpers.js';
+import { Client, closeConsoleOnSim, configureOrg, consoleOnSim, login, pasteCollection, viewer, waitForRun, type TestConsole } from './helpers.js';
 
 describe('runs through the console against the simulator', () => {
   let sim: Simulator;
   let t: TestConsole;
   let admin: Client;
 
-  beforeAll(async () => {
-    sim = await startSim({ users: 60, seed: 5 });
-    t = await makeConsole();
-    admin = await login(t.app);
-    await configureOrg(admin, sim);
-  });
-  afterAll(async () => {
-    await t.close();
-    await sim.close();
-  });
+  beforeAll(async () => void ({ sim, t, admin } = await consoleOnSim({ users: 60, seed: 5 })));
+  afterAll(() => closeConsoleOnSim({ sim, t }));
 
   const others = () => sim.users().filter((u) => u.id !== sim.adminUserId);
   const workflow = async (name: string, identities: string[], action: string) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxInWindow, measureConsole } from '../../src/server/measure.js';
 import type { Simulator } from '../../src/sim/index.js';
-import { Client, configureOrg, login, makeConsole, pasteCollection, startSim, waitForRun, type TestConsole } from './helpers.js';
+import { Client, closeConsoleOnSim, configureOrg, consoleOnSim, login, makeConsole, pasteCollection, startSim, waitForRun, type TestConsole } from './helpers.js';
 
 describe('live progress (server-sent events)', () => {
   it('batches progress to at most 5 messages per second on a large run, and serves the first results page in under 1 s', async () => {
@@ -24,16 +24,8 @@ describe('the stream route', () => {
   let sim: Simulator;
   let t: TestConsole;
   let admin: Client;
-  beforeAll(async () => {
-    sim = await startSim({ users: 200, seed: 8, latencyMs: 2, buckets: { read: { limit: null }, write: { limit: null }, list: { limit: null } } });
-    t = await makeConsole();
-    admin = await login(t.app);
-    await configureOrg(admin, sim);
-  });
-  afterAll(async () => {
-    await t.close();
-    await sim.close();
-  });
+  beforeAll(async () => void ({ sim, t, admin } = await consoleOnSim({ users: 200, seed: 8, latencyMs: 2, buckets: { read: { limit: null }, write: { limit: null }, list: { limit: null } } })));
+  afterAll(() => closeConsoleOnSim({ sim, t }));
 
   it('streams progress then one end message, with the security headers, counts growing to the total', async () => {
     const c = await pasteCollection(admin, 'All', sim.users().map((u) => u.profile.login));
