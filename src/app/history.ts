@@ -81,6 +81,18 @@ export function planUndo(run: RunInfo, items: Iterable<Item>): UndoPlan {
   return { operation: op.inverse as OperationName, targets };
 }
 
+/**
+ * A run is undone once: a second undo would reverse whatever changed the users since (a later
+ * suspend or contain, or the first undo itself). An undo left unfinished is resumed, not restarted.
+ */
+export function assertNotUndone(store: RunStore, runId: string): void {
+  for (const u of store.undoRunsOf(runId)) {
+    if (u.status === 'finished') throw new UsageError(`Run ${runId} was already undone by run ${u.id}; nothing was changed.`);
+    if (store.isRunHeld(u.id)) throw new UsageError(`Run ${runId} is being undone by run ${u.id}; nothing was changed.`);
+    throw new UsageError(`An undo of run ${runId} was interrupted: finish it with  okta-action resume ${u.id}  (nothing was changed).`);
+  }
+}
+
 /** planUndo over the run's changed items, read from the store a page at a time. */
 export function planStoredUndo(store: RunStore, runId: string): UndoPlan & { run: RunInfo } {
   const run = runInfoOrThrow(store, runId);

@@ -4,7 +4,7 @@ import { auditJsonl } from '../app/audit.js';
 import { execute, startRun } from '../app/action.js';
 import { closeAuth, resolveAuthFromFlags, verifyCredentials, type AuthFlags, type AuthPurpose } from '../app/credentials.js';
 import type { Item } from '../engine/types.js';
-import { expectedStatuses, notRestored, planStoredUndo, runInfoOrThrow, runToResume, settingsOf, type UndoPlan } from '../app/history.js';
+import { assertNotUndone, expectedStatuses, notRestored, planStoredUndo, runInfoOrThrow, runToResume, settingsOf, type UndoPlan } from '../app/history.js';
 import { storedSource } from '../app/keeper.js';
 import { summaryOf, writeReport } from '../engine/report.js';
 import { unsettledCount } from '../engine/source.js';
@@ -126,6 +126,7 @@ export function registerHistory(program: Command): void {
       let auth: AuthProvider | null = null;
       try {
         const plan = planStoredUndo(opened.store, runId);
+        assertNotUndone(opened.store, runId);
         const { run } = plan;
         if (!plan.targets.length) throw new UsageError(`Run ${runId} changed no users; nothing to undo.`);
         const settings = { ...settingsOf(run.header), action: plan.operation, dryRun: false, maxChanges: null, undoOf: runId, objectsPerRun: Math.max(plan.targets.length, 1) };

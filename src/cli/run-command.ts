@@ -101,13 +101,16 @@ export async function finishCommand(done: CompletedRun, reportPath: string | und
 }
 
 /** Where the identities come from: a data collection file, or the deferred items of an earlier run (with that run's settings). */
-async function collectionFor(flags: RunFlags, keeper: OpenedStore | null): Promise<{ action: OperationName; identities: string[]; parent: (ActionSettings & { runId: string }) | null }> {
+async function collectionFor(flags: RunFlags, keeper: OpenedStore | null, dryRun: boolean): Promise<{ action: OperationName; identities: string[]; parent: (ActionSettings & { runId: string }) | null }> {
   if (flags.continue) {
     if (flags.input) throw new UsageError('Pass either --input or --continue, not both.');
     if (!keeper) throw new UsageError('--continue needs the run store.');
     const parent = runInfoOrThrow(keeper.store, flags.continue);
     if (flags.action && flags.action !== parent.header.action)
       throw new UsageError(`Run ${flags.continue} was ${parent.header.action}; --continue keeps its action.`);
+    // A plan's first page was never run: going on from its deferred identities would skip it.
+    if (parent.header.dryRun && !dryRun)
+      throw new UsageError(`Run ${flags.continue} was a plan and changed nothing: continue it with  okta-action plan --continue ${flags.continue}, or run the whole collection with --input.`);
     const identities = deferredInputs(parent, keeper.store.iterateItems(parent.header.id, 'deferred'));
     return { action: parent.header.action, identities, parent: { ...settingsOf(parent.header), runId: parent.header.id } };
   }
@@ -149,7 +152,7 @@ export async function runCommand(flags: RunFlags, dryRun: boolean, env: NodeJS.P
   assertReportWritable(flags.report);
   const opened = openStore(flags, { existing: Boolean(flags.continue) });
   try {
-    const { action, identities, parent } = await collectionFor(flags, opened);
+    const { action, identities, parent } = await collectionFor(flags, opened, dryRun);
     const protect = { entries: await readProtectFile(flags.protect), groups: flags.protectGroup ?? [] };
     const settings = runSettings(flags, action, dryRun, protect, parent);
     validateSettings(settings);

@@ -134,8 +134,10 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
   const resolveStep = (item: Item): Promise<Resolution> => {
     if (item.userId && item.phase !== 'pending') {
       // An intent without an outcome: the process that committed it may have sent the request and
-      // ended before its answer was recorded. The audit log says so before the fresh read.
-      if (item.phase === 'intent' && !settings.dryRun) recorder(item)(unrecordedAttempt(op));
+      // ended before its answer was recorded. The audit log says so before the fresh read. Not for
+      // a composite (contain): its steps share one intent, so which one was in flight is unknown,
+      // and naming the first would repeat a step whose answer is already logged.
+      if (item.phase === 'intent' && !settings.dryRun && !op.steps) recorder(item)(unrecordedAttempt(op));
       // Resumed item: read the user afresh by id.
       return resolver.fetch(item.userId, recorder(item)).then(
         ({ user, response, waitMs }): Resolution => ({ kind: 'user', user, requestId: response.requestId, waitMs, via: 'get' }),

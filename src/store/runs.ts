@@ -103,6 +103,8 @@ export class Runs {
       unusualAfter: p(`SELECT ${ITEM_SELECT} FROM items INDEXED BY items_unusual WHERE run_id = ? AND outcome = ? AND ${UNUSUAL} AND idx > ? ORDER BY idx LIMIT ?`),
       runCounts: p('SELECT outcome, COUNT(*) AS n FROM items WHERE run_id = ? GROUP BY outcome'),
       latestUnfinished: p(`SELECT id FROM runs WHERE status = 'running' ${NEWEST_FIRST} LIMIT 1`).pluck(),
+      // Undo runs record the run they undo in their options (action.ts runOptions); aborted ones changed nothing.
+      undosOf: p(`SELECT id, status FROM runs WHERE json_extract(options_json, '$.undoOf') = ? AND status <> 'aborted' ${NEWEST_FIRST}`),
       list: p(`SELECT ${RUN_SELECT} FROM runs ${NEWEST_FIRST} LIMIT ? OFFSET ?`),
       counts: p(`SELECT run_id, outcome, COUNT(*) AS n FROM items
                  WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, outcome`),
@@ -179,6 +181,11 @@ export class Runs {
       finishedAt: row.finished_at,
       summary: row.summary_json === null ? null : (JSON.parse(row.summary_json) as Record<string, number>),
     };
+  }
+
+  /** The runs that undo `runId` (finished or still open), newest first. */
+  undosOf(runId: string): { id: string; status: RunStatus }[] {
+    return this.#s.undosOf.all(runId) as { id: string; status: RunStatus }[];
   }
 
   latestUnfinished(): string | null {

@@ -8,7 +8,7 @@ import { JOURNAL_SQL, StoreJournal, type JournalOptions } from './journal.js';
 import { JournalThread } from './journal-thread.js';
 import { Leases, type Lease, type LeaseHolder } from './lease.js';
 import { connectionPragmas, openDatabase, type OpenOptions } from './open.js';
-import { Runs, type LoadedRun, type PageQuery, type RunCounts, type RunInfo, type RunSummary } from './runs.js';
+import { Runs, type LoadedRun, type PageQuery, type RunCounts, type RunInfo, type RunStatus, type RunSummary } from './runs.js';
 import { Users, type LastKnown } from './users.js';
 
 /**
@@ -117,6 +117,11 @@ export class RunStore {
   }
 
   /** Newest run still marked 'running' (in progress, or crashed and resumable). */
+  /** The runs that undo this one, finished or still open (not aborted), newest first. */
+  undoRunsOf(runId: string): { id: string; status: RunStatus }[] {
+    return this.#guard('reading undo runs', () => this.#runs.undosOf(runId));
+  }
+
   latestUnfinishedRun(): string | null {
     return this.#guard('looking for an unfinished run', () => this.#runs.latestUnfinished());
   }

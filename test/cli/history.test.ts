@@ -67,6 +67,22 @@ describe('run --continue', () => {
   });
 });
 
+describe('run --continue of a plan', () => {
+  it('is refused: the plan changed nothing, and going on from its deferred identities would skip its first page', async () => {
+    const users = Array.from({ length: 3 }, (_, i) => sim.addUser({ login: `contplan.${i}@corp.example`, status: 'ACTIVE' }));
+    await runCli(['plan', '--action', 'suspend', '--objects-per-run', '1', '--input', file('contplan.txt', users.map((u) => u.id).join('\n')), '--store', store], { env });
+    const [plan] = await runsJson();
+    const before = sim.requests().length;
+    const r = await runCli(['run', '--continue', plan!.id, '--store', store], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`okta-action: Run ${plan!.id} was a plan and changed nothing: continue it with  okta-action plan --continue ${plan!.id}, or run the whole collection with --input.\n`);
+    expect(sim.requests().length).toBe(before);
+    // As a plan it goes on.
+    expect((await runCli(['plan', '--continue', plan!.id, '--store', store], { env })).code).toBe(0);
+    expect(users.map((u) => sim.getUser(u.id)!.status)).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
+  });
+});
+
 describe('undo', () => {
   it('without --yes and without a terminal asks for --yes as a change (it can be undone again), and sends nothing', async () => {
     const u = sim.addUser({ login: 'undo.confirm@corp.example', status: 'ACTIVE' });
@@ -108,6 +124,23 @@ describe('undo', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`Note: 1 user was PASSWORD_EXPIRED before run ${run!.id}; Un-suspend User leaves them ACTIVE, not PASSWORD_EXPIRED ("undo.expired@corp.example"). Run expire_password on them if their password must still be changed.\n`);
     expect([expired, active].map((u) => sim.getUser(u.id)!.status)).toEqual(['ACTIVE', 'ACTIVE']);
+  });
+
+  it('undoes a run once: a second undo is refused (it would reverse what changed the users since, such as a contain)', async () => {
+    const users = Array.from({ length: 2 }, (_, i) => sim.addUser({ login: `undo.once.${i}@corp.example`, status: 'ACTIVE' }));
+    const input = file('undo-once.txt', users.map((u) => u.id).join('\n'));
+    await runCli(['run', '--action', 'suspend', '--input', input, '--store', store], { env });
+    const [run] = await runsJson();
+    expect((await runCli(['undo', run!.id, '--yes', '--store', store], { env })).code).toBe(0);
+    const [undoRun] = await runsJson();
+    await runCli(['run', '--action', 'contain', '--yes', '--input', input, '--store', store], { env }); // incident response suspends them again
+    expect(users.map((u) => sim.getUser(u.id)!.status)).toEqual(['SUSPENDED', 'SUSPENDED']);
+    const before = sim.requests().length;
+    const again = await runCli(['undo', run!.id, '--yes', '--store', store], { env });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`okta-action: Run ${run!.id} was already undone by run ${undoRun!.id}; nothing was changed.\n`);
+    expect(sim.requests().slice(before).filter((q) => q.method !== 'GET')).toEqual([]);
+    expect(users.map((u) => sim.getUser(u.id)!.status)).toEqual(['SUSPENDED', 'SUSPENDED']);
   });
 
   it.each([['unlock', 'LOCKED_OUT'], ['deactivate', 'ACTIVE']] as const)('says %s cannot be undone and changes nothing', async (action, status) => {

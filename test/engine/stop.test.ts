@@ -115,3 +115,17 @@ it("resume logs the unanswered write of an earlier process (attempt 0, no status
   ]);
   expect(attemptGaps(resumed.events)).toEqual([]);
 });
+
+it('logs no unanswered write for contain, whose steps share one intent (which was in flight cannot be told)', async () => {
+  const user = sim.addUser({ login: 'stop.contain@corp.example', status: 'ACTIVE' });
+  const items = prepareItems([user.profile.login]);
+  const contain = getOperation('contain')!;
+  const stop = new AbortController();
+  await executeRun(items, { operation: contain }, { client, governor: governorFor(), journal: memoryJournal(() => stop.abort()), signal: stop.signal });
+  expect(items[0]).toMatchObject({ phase: 'intent', outcome: null });
+  const resumed = memoryJournal();
+  await executeRun(items, { operation: contain }, { client, governor: governorFor(), journal: resumed });
+  expect(items[0]!.outcome).toBe('changed');
+  expect(resumed.events.filter((e) => e.attempt === 0)).toEqual([]);
+  expect(resumed.events.map((e) => e.method)).toEqual(['GET', 'POST', 'DELETE']);
+});

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, login, makeConsole, waitForRun, type TestConsole } from './helpers.js';
+import { Client, login, makeConsole, startSim, waitForRun, type TestConsole } from './helpers.js';
 
 describe('demo mode', () => {
   let t: TestConsole;
@@ -40,6 +40,21 @@ describe('demo mode', () => {
     expect(items.every((i: { lastStatus: string }) => i.lastStatus === 'ACTIVE')).toBe(true);
   });
 
+  it('refuses to save another org: the Demo console is set up afresh at every start, so it would be lost', async () => {
+    const other = await startSim({ users: 2, seed: 3 });
+    try {
+      const r = await admin.put('/api/integration', {
+        oktaHost: other.url, apiToken: other.token, action: 'unlock', objectsPerRun: 10_000, concurrency: 10, rateShare: 0.9, protectedAccounts: [], allowedHosts: [],
+      });
+      expect(r.statusCode).toBe(400);
+      expect(r.json().fields.oktaHost).toBe('This console runs the embedded Demo org, whose settings are reset at every start: to use your Okta org, restart it with  okta-action serve --no-demo  and configure the org there.');
+      const s = (await admin.get('/api/session')).json();
+      expect((await admin.get('/api/integration')).json().config.oktaHost).toBe(s.demo.url);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('accepts the loopback demo org, and the sample collection is made once', async () => {
     await t.app.close();
     const { createConsole } = await import('../../src/server/app.js');
@@ -52,4 +67,5 @@ describe('demo mode', () => {
       await again.close();
     }
   });
+
 });

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import type { Simulator } from '../../src/sim/index.js';
 import { Client, closeConsoleOnSim, configureOrg, consoleOnSim, pasteCollection, startSim, waitForRun, type TestConsole } from './helpers.js';
 
@@ -118,5 +120,40 @@ describe('run guards', () => {
       await configureOrg(admin, sim);
       await other.close();
     }
+  });
+
+  const cli = (args: string[]) => runCli([...args, '--store', path.join(t.dir, 'runs.db')], { env: { OKTA_API_TOKEN: sim.token, HOME: t.dir } });
+
+  it('knows an undo made from the CLI: undo is not possible any more, and POST undo is refused', async () => {
+    const users = active().slice(0, 2);
+    const w = await workflow('Suspend, undone from the CLI', users.map((u) => u.id), 'suspend');
+    const run = await start(w.id, { dryRun: false });
+    expect(run.undo.possible).toBe(true);
+    expect((await cli(['undo', run.id, '--yes'])).code).toBe(0);
+    const after = (await admin.get(`/api/runs/${run.id}`)).json();
+    expect(after.undo).toMatchObject({ possible: false, reason: expect.stringMatching(/^Already undone by run /) });
+    const refused = await admin.post(`/api/runs/${run.id}/undo`);
+    expect(refused.statusCode).toBe(409);
+    expect(users.map((u) => sim.getUser(u.id)!.status)).toEqual(['ACTIVE', 'ACTIVE']);
+  });
+
+  it('shows a run it left interrupted as finished once the CLI has resumed it', async () => {
+    const users = active().slice(0, 30);
+    const w = await workflow('Stopped, then resumed', users.map((u) => u.id), 'suspend', { concurrency: 1 });
+    const stopped = await slowly(async () => {
+      const r = await admin.post(`/api/workflows/${w.id}/runs`, { dryRun: false });
+      expect(r.statusCode, r.body).toBe(202);
+      const id = r.json().runId as string;
+      while (((await admin.get(`/api/runs/${id}`)).json().counts.changed ?? 0) < 2) await new Promise((res) => setTimeout(res, 20));
+      expect((await admin.post(`/api/runs/${id}/stop`)).statusCode).toBeLessThan(300);
+      return waitForRun(admin, id);
+    });
+    expect(stopped.status).toBe('interrupted');
+    expect(stopped.unfinished).toBeGreaterThan(0);
+    expect((await cli(['resume', stopped.id])).code).toBe(0);
+    const view = (await admin.get(`/api/runs/${stopped.id}`)).json();
+    expect(view).toMatchObject({ status: 'finished', unfinished: 0, counts: { changed: 30 } });
+    expect(view.finishedAt > stopped.finishedAt).toBe(true);
+    expect((await admin.get('/api/runs')).json().runs.find((r: { id: string }) => r.id === stopped.id).status).toBe('finished');
   });
 });

@@ -86,6 +86,9 @@ export function registerIntegrationRoutes(api: Api, ctx: ConsoleContext): void {
       } catch (err) {
         throw invalid({ oktaHost: (err as Error).message });
       }
+      // The Demo org's console is set up afresh at every start: another org saved there would be lost.
+      if (ctx.demo && origin !== ctx.demo.url)
+        throw invalid({ oktaHost: 'This console runs the embedded Demo org, whose settings are reset at every start: to use your Okta org, restart it with  okta-action serve --no-demo  and configure the org there.' });
       const before = ctx.integration.get();
       const hostChanged = origin !== before.oktaHost;
       const missing = missingToken(body.apiToken, before.tokenEncrypted !== null, hostChanged);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { expectedStatuses, planStoredUndo, settingsOf } from '../../app/history.js';
+import { assertNotUndone, expectedStatuses, planStoredUndo, settingsOf } from '../../app/history.js';
 import { reportItem } from '../../engine/report.js';
 import { OUTCOMES, type Outcome } from '../../engine/types.js';
 import { getOperation } from '../../okta/lifecycle.js';
@@ -96,6 +96,12 @@ export function registerRunRoutes(api: Api, ctx: ConsoleContext): void {
       if (!plan.targets.length) throw new HttpError(409, 'not_undoable', 'The run changed no user; nothing to undo.');
       // What the view says, the undo does: already undone, being undone, or the integration on another org.
       if (!view.undo.possible) throw new HttpError(409, 'not_undoable', view.undo.reason ?? 'Undo does not apply to this run.');
+      try {
+        assertNotUndone(ctx.store, params.id); // the store's word too (an undo from the CLI), should the view have missed it
+      } catch (err) {
+        if (err instanceof UsageError) throw new HttpError(409, 'not_undoable', err.message);
+        throw err;
+      }
       const conn = connectionOf(ctx.integration.get(), ctx.secrets, ctx.allowLoopbackOrg);
       if (conn.org.origin !== view.org) throw new HttpError(409, 'not_undoable', `The run was on ${view.org}; the integration now points at ${conn.org.origin}.`);
       const settings = { ...settingsOf(plan.run.header), action: plan.operation, dryRun: false, maxChanges: null, undoOf: params.id, objectsPerRun: Math.max(plan.targets.length, 1) };

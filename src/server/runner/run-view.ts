@@ -44,7 +44,14 @@ interface UndoContext {
 }
 
 function undoContext(ctx: ConsoleContext, runIds: readonly string[]): UndoContext {
-  return { org: ctx.integration.get().oktaHost, undos: ctx.consoleRuns.undosOf(runIds) };
+  const undos = new Map(ctx.consoleRuns.undosOf(runIds));
+  // Undo runs the console did not start (the CLI's) are in the store.
+  for (const id of runIds) {
+    if (undos.has(id)) continue;
+    const u = ctx.store.undoRunsOf(id)[0];
+    if (u) undos.set(id, { runId: u.id, status: u.status === 'finished' ? 'finished' : 'running' });
+  }
+  return { org: ctx.integration.get().oktaHost, undos };
 }
 
 /** Why an undo the run itself allows would still be refused now, or null. POST undo refuses with the same words. */
@@ -64,6 +71,14 @@ function undoNow(view: Pick<RunView, 'id' | 'org' | 'undo'>, uc: UndoContext): R
   return reason ? { ...view.undo, possible: false, reason } : view.undo;
 }
 
+/**
+ * The console records how its runs ended; a run it left interrupted may since have been finished by
+ * `okta-action resume` (the CLI), which only the store knows: then the store's status wins.
+ */
+function settledStatus(consoleStatus: string, storeStatus: string | undefined): string {
+  return consoleStatus === 'interrupted' && storeStatus !== undefined && storeStatus !== 'running' ? storeStatus : consoleStatus;
+}
+
 function fromConsole(ctx: ConsoleContext, r: ConsoleRun): RunView {
   const live = ctx.runs.get(r.runId);
   // A run going on in this process counts in memory (the store would count its rows on every view).
@@ -71,10 +86,12 @@ function fromConsole(ctx: ConsoleContext, r: ConsoleRun): RunView {
   const { total, counts, unfinished } = running
     ? { total: running.total, counts: running.counts, unfinished: Math.max(0, running.total - running.done) }
     : ctx.store.runCounts(r.runId);
-  const status = running ? 'running' : r.status;
+  const stored = !running && r.status === 'interrupted' ? ctx.store.runInfo(r.runId) : null;
+  const status = running ? 'running' : settledStatus(r.status, stored?.status);
+  const finishedAt = status !== r.status && stored ? stored.finishedAt : r.finishedAt;
   return {
     id: r.runId, kind: r.kind, action: r.action, actionLabel: getOperation(r.action)!.label, org: r.org, dryRun: r.dryRun, actor: r.startedBy, workflowId: r.workflowId, workflowName: r.workflowName,
-    parentRunId: r.parentRunId, startedAt: r.startedAt, finishedAt: r.finishedAt, status, total, counts, unfinished, error: r.error, live: Boolean(live && !live.ended),
+    parentRunId: r.parentRunId, startedAt: r.startedAt, finishedAt, status, total, counts, unfinished, error: r.error, live: Boolean(live && !live.ended),
     undo: undoOf(r.action, r.dryRun, status, counts.changed ?? 0),
   };
 }
@@ -118,6 +135,6 @@ export function historyPage(ctx: ConsoleContext, offset: number, limit: number):
 function pageView(ctx: ConsoleContext, s: RunSummary, r: ConsoleRun | undefined): RunView {
   if (!r) return fromStore(s);
   const live = ctx.runs.get(s.id);
-  const status = live && !live.ended ? 'running' : r.status;
+  const status = live && !live.ended ? 'running' : settledStatus(r.status, s.status);
   return { ...fromStore(s), kind: r.kind, workflowId: r.workflowId, workflowName: r.workflowName, status, error: r.error, live: Boolean(live && !live.ended), undo: undoOf(s.action, s.dryRun, status, s.counts.changed ?? 0) };
 }
