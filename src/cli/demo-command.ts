@@ -41,7 +41,7 @@ export function registerDemo(program: Command): void {
         process.stdout.write(`${'identity'.padEnd(34)} ${'before'.padEnd(12)}   ${'after'.padEnd(12)} outcome\n${table.join('\n')}\n`);
         const stillLocked = sim.users().filter((u) => u.status === 'LOCKED_OUT').length;
         process.stderr.write(`Users still LOCKED_OUT in the demo org: ${stillLocked}\n`);
-        await finishCommand(done, flags.report, auth.secrets());
+        await finishCommand(done, flags.report, auth.secrets(), false);
         // A demo shows mixed outcomes on purpose (an unknown user, a duplicate); it succeeded if it ran.
         process.exitCode = 0;
       } finally {

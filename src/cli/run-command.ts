@@ -71,7 +71,7 @@ export async function readProtectFile(path: string | undefined): Promise<string[
 }
 
 /** Print the outcome of a run on stderr and write the report; returns the exit code. */
-export async function finishCommand(done: CompletedRun, reportPath: string | undefined, secrets: readonly string[]): Promise<number> {
+export async function finishCommand(done: CompletedRun, reportPath: string | undefined, secrets: readonly string[], kept = true): Promise<number> {
   // The users have changed by now: a report that fails to write must not hide the outcome.
   let reportError: string | null = null;
   if (reportPath) {
@@ -92,7 +92,9 @@ export async function finishCommand(done: CompletedRun, reportPath: string | und
   if (done.result.aborted) lines.push(`Aborted before any change: ${done.result.aborted.reason}. Raise --max-changes if that is intended.`);
   if (done.result.interrupted) lines.push(`Interrupted: finish it with  okta-action resume ${done.header.runId}`);
   if (reportError) lines.push(`The report could not be written to ${reportPath} (${reportError}); the run is kept: okta-action show ${done.header.runId} --report FILE`);
-  if (done.header.runId) lines.push(`Run id: ${done.header.runId}${reportPath && !reportError ? `  Report: ${reportPath}` : ''}`);
+  // A run kept in no store (the demo's) has an id that no other command can find: not shown.
+  if (done.header.runId && kept) lines.push(`Run id: ${done.header.runId}${reportPath && !reportError ? `  Report: ${reportPath}` : ''}`);
+  else if (reportPath && !reportError) lines.push(`Report: ${reportPath}`);
   let text = lines.join('\n');
   for (const s of secrets) if (s.length >= 4) text = text.split(s).join('[REDACTED]');
   process.stderr.write(`${text}\n`);

@@ -63,6 +63,19 @@ describe('the original use case: unlock a data collection of locked-out users', 
   });
 });
 
+describe('demo', () => {
+  it('unlocks the demo collection on its own demo org, prints every outcome, and shows no run id (it keeps no store)', async () => {
+    const r = await runCli(['demo'], { env: { HOME: dir, XDG_DATA_HOME: path.join(dir, 'demo-xdg') } });
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split('\n').slice(1);
+    expect(rows.length).toBeGreaterThan(3);
+    expect(rows.filter((l) => / LOCKED_OUT\s+→ ACTIVE\s+changed$/.test(l)).length).toBeGreaterThan(0);
+    expect(rows.some((l) => l.startsWith('former.employee@example.com') && l.endsWith('not_found'))).toBe(true);
+    expect(r.stderr).toContain('Users still LOCKED_OUT in the demo org: 0\n');
+    expect(r.stderr).not.toContain('Run id');
+  });
+});
+
 describe('each action', () => {
   it.each([
     ['suspend', 'ACTIVE', 'SUSPENDED'],
