@@ -104,7 +104,8 @@ export class Runs {
       runCounts: p('SELECT outcome, COUNT(*) AS n FROM items WHERE run_id = ? GROUP BY outcome'),
       latestUnfinished: p(`SELECT id FROM runs WHERE status = 'running' ${NEWEST_FIRST} LIMIT 1`).pluck(),
       // Undo runs record the run they undo in their options (action.ts runOptions); aborted ones changed nothing.
-      undosOf: p(`SELECT id, status FROM runs WHERE json_extract(options_json, '$.undoOf') = ? AND status <> 'aborted' ${NEWEST_FIRST}`),
+      undosOf: p(`SELECT json_extract(options_json, '$.undoOf') AS undo_of, id, status FROM runs
+                  WHERE json_extract(options_json, '$.undoOf') IN (SELECT value FROM json_each(?)) AND status <> 'aborted' ${NEWEST_FIRST}`),
       list: p(`SELECT ${RUN_SELECT} FROM runs ${NEWEST_FIRST} LIMIT ? OFFSET ?`),
       counts: p(`SELECT run_id, outcome, COUNT(*) AS n FROM items
                  WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, outcome`),
@@ -183,9 +184,12 @@ export class Runs {
     };
   }
 
-  /** The runs that undo `runId` (finished or still open), newest first. */
-  undosOf(runId: string): { id: string; status: RunStatus }[] {
-    return this.#s.undosOf.all(runId) as { id: string; status: RunStatus }[];
+  /** For each of these runs, the runs that undo it (finished or still open), newest first: one scan for them all. */
+  undosOf(runIds: readonly string[]): Map<string, { id: string; status: RunStatus }[]> {
+    const out = new Map<string, { id: string; status: RunStatus }[]>();
+    for (const r of this.#s.undosOf.all(JSON.stringify(runIds)) as { undo_of: string; id: string; status: RunStatus }[])
+      out.set(r.undo_of, [...(out.get(r.undo_of) ?? []), { id: r.id, status: r.status }]);
+    return out;
   }
 
   latestUnfinished(): string | null {

@@ -119,7 +119,12 @@ export class RunStore {
   /** Newest run still marked 'running' (in progress, or crashed and resumable). */
   /** The runs that undo this one, finished or still open (not aborted), newest first. */
   undoRunsOf(runId: string): { id: string; status: RunStatus }[] {
-    return this.#guard('reading undo runs', () => this.#runs.undosOf(runId));
+    return this.undoRunsOfMany([runId]).get(runId) ?? [];
+  }
+
+  /** undoRunsOf for several runs at once (a page of history), in one query. */
+  undoRunsOfMany(runIds: readonly string[]): Map<string, { id: string; status: RunStatus }[]> {
+    return this.#guard('reading undo runs', () => this.#runs.undosOf(runIds));
   }
 
   latestUnfinishedRun(): string | null {

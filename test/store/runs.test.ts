@@ -120,6 +120,21 @@ describe('listing and finishing', () => {
     expect(() => s.finishRun('ghost', { finishedAt: 'x', status: 'finished', summary: {} })).toThrow(/run ghost not found/);
     s.close();
   });
+
+  it('undoRunsOf finds the runs that undo a run (by their options), newest first, aborted ones left out', () => {
+    const s = open();
+    s.createRun(header('a'), [doneItem(0)]);
+    s.createRun(header('b'), [doneItem(0)]);
+    s.createRun(header('u1', { action: 'unsuspend', startedAt: '2025-03-01T00:00:00.000Z', options: { undoOf: 'a' } }), [doneItem(0)]);
+    s.finishRun('u1', { finishedAt: '2025-03-01T00:01:00.000Z', status: 'aborted', summary: {} });
+    s.createRun(header('u2', { action: 'unsuspend', startedAt: '2025-03-02T00:00:00.000Z', options: { undoOf: 'a' } }), [doneItem(0)]);
+    s.createRun(header('u3', { action: 'unsuspend', startedAt: '2025-03-03T00:00:00.000Z', options: { undoOf: 'a' } }), [doneItem(0)]);
+    s.finishRun('u3', { finishedAt: '2025-03-03T00:01:00.000Z', status: 'finished', summary: {} });
+    expect(s.undoRunsOf('a')).toEqual([{ id: 'u3', status: 'finished' }, { id: 'u2', status: 'running' }]);
+    expect(s.undoRunsOf('b')).toEqual([]);
+    expect([...s.undoRunsOfMany(['a', 'b', 'nope'])]).toEqual([['a', [{ id: 'u3', status: 'finished' }, { id: 'u2', status: 'running' }]]]);
+    s.close();
+  });
 });
 
 describe('reading items', () => {

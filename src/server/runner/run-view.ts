@@ -46,11 +46,9 @@ interface UndoContext {
 function undoContext(ctx: ConsoleContext, runIds: readonly string[]): UndoContext {
   const undos = new Map(ctx.consoleRuns.undosOf(runIds));
   // Undo runs the console did not start (the CLI's) are in the store.
-  for (const id of runIds) {
-    if (undos.has(id)) continue;
-    const u = ctx.store.undoRunsOf(id)[0];
-    if (u) undos.set(id, { runId: u.id, status: u.status === 'finished' ? 'finished' : 'running' });
-  }
+  const missing = runIds.filter((id) => !undos.has(id));
+  const stored = missing.length ? ctx.store.undoRunsOfMany(missing) : new Map();
+  for (const [id, [u]] of stored) if (u) undos.set(id, { runId: u.id, status: u.status === 'finished' ? 'finished' : 'running' });
   return { org: ctx.integration.get().oktaHost, undos };
 }
 
