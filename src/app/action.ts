@@ -10,7 +10,8 @@ import { prepareRun, type PreparedRun } from '../engine/prepare.js';
 import { needsAttention, summaryOf, type ReportHeader } from '../engine/report.js';
 import { executeRun, lookaheadFor, type EngineDeps, type Progress, type RunResult } from '../engine/run.js';
 import type { ItemSource } from '../engine/source.js';
-import type { Item, RunHeader, RunJournal } from '../engine/types.js';
+import type { Item, RequestEvent, RunHeader, RunJournal } from '../engine/types.js';
+import type { RecordEvent } from '../engine/attempt-log.js';
 import type { ProtectionPolicy } from '../engine/protect.js';
 import { loadProtection, type ProtectionSources } from './protection.js';
 
@@ -145,6 +146,8 @@ export interface Session {
   client: OktaClient;
   governor: Governor;
   protection: ProtectionPolicy;
+  /** The requests made to open it (the token owner, protected groups), for the run's audit log once it has one. */
+  events: readonly RequestEvent[];
   close(): Promise<void>;
 }
 
@@ -153,8 +156,10 @@ export async function openSession(conn: Connection, settings: ActionSettings, cb
   const client = new OktaClient(conn.org, conn.auth, { connections: Math.max(settings.concurrency, 2), ...conn.client });
   const governor = new Governor({ concurrency: settings.concurrency, rateShare: settings.rateShare, ...conn.governor, onEvent: cb.onGovernorEvent ?? conn.governor?.onEvent });
   try {
-    const { policy } = await loadProtection(client, governor, settings.protect);
-    return { client, governor, protection: policy, close: () => client.close() };
+    const events: RequestEvent[] = [];
+    const record: RecordEvent = (e) => void events.push({ at: new Date().toISOString(), itemIndex: null, ...e });
+    const { policy } = await loadProtection(client, governor, settings.protect, record);
+    return { client, governor, protection: policy, events, close: () => client.close() };
   } catch (err) {
     await client.close();
     if (err instanceof OktaApiError && err.status === 401) throw new CredentialsRefusedError(err);
@@ -172,6 +177,8 @@ export async function execute(conn: Connection, settings: ActionSettings, header
   const session = opened ?? (await openSession(conn, settings, cb));
   const journal = keeper?.journal(header.id);
   try {
+    // The session's own requests come first in the run's audit log (they were made before the run existed).
+    if (journal) for (const e of session.events) journal.event(e);
     const deps: EngineDeps = { client: session.client, governor: session.governor, journal, onProgress: cb.onProgress, signal: cb.signal };
     const result = await executeRun(items, {
       operation: op,

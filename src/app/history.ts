@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UsageError } from '../okta/errors.js';
 import { getOperation, type OperationName } from '../okta/lifecycle.js';
-import type { Item, RunHeader } from '../engine/types.js';
+import type { Item, RequestEvent, RunHeader } from '../engine/types.js';
 import type { RunInfo, RunStore } from '../store/index.js';
 import { ACTION_DEFAULTS, type ActionSettings } from './action.js';
 
@@ -102,4 +102,23 @@ export function planStoredUndo(store: RunStore, runId: string): UndoPlan & { run
 /** For an undo run: the status each user was left in by the run it undoes. */
 export function expectedStatuses(plan: UndoPlan): Map<string, string | null> {
   return new Map(plan.targets.map((t) => [t.userId, t.expected]));
+}
+
+/**
+ * A past run's request figures, counted from its audit log (every attempt of every session, resumes
+ * included): what `show` can give of the report's stats. The log has no wall-clock hold (heldMs)
+ * and does not tell a concurrency 429 from a rate-limit one. Attempt-0 events (a write an ended
+ * process may have sent) are not counted as requests.
+ */
+export function statsFromEvents(events: Iterable<Pick<RequestEvent, 'status' | 'attempt' | 'waitMs'>>): { requests: number; rateLimited: number; retries: number; waitMs: number } {
+  const stats = { requests: 0, rateLimited: 0, retries: 0, waitMs: 0 };
+  for (const e of events) {
+    if (e.attempt === 0) continue;
+    stats.requests++;
+    if (e.status === 429) stats.rateLimited++;
+    if (e.attempt > 1) stats.retries++;
+    stats.waitMs += e.waitMs;
+  }
+  stats.waitMs = Math.round(stats.waitMs);
+  return stats;
 }

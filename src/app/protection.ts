@@ -4,6 +4,7 @@ import { OktaApiError, UsageError } from '../okta/errors.js';
 import { encodeSegment } from '../okta/org-url.js';
 import type { OktaResponse } from '../okta/response.js';
 import { getPage, getUser, paginate, parseUser } from '../okta/users.js';
+import { audited, type RecordEvent } from '../engine/attempt-log.js';
 import { protectionFromEntries, withProtectedUsers, type ProtectionPolicy } from '../engine/protect.js';
 
 export interface ProtectionSources {
@@ -16,13 +17,18 @@ export interface ProtectionSources {
 /**
  * Build the run's protection: listed accounts, members of protected groups (read once per run,
  * following Link pagination) and always the token's owner (GET /api/v1/users/me), so a run can
- * never suspend or deactivate the admin it runs as.
+ * never suspend or deactivate the admin it runs as. `record` gets one audit event per attempt.
  */
-export async function loadProtection(client: OktaClient, governor: Governor, sources: ProtectionSources): Promise<{ policy: ProtectionPolicy; owner: { id: string; login: string | null } | null }> {
+export async function loadProtection(
+  client: OktaClient,
+  governor: Governor,
+  sources: ProtectionSources,
+  record: RecordEvent = () => {},
+): Promise<{ policy: ProtectionPolicy; owner: { id: string; login: string | null } | null }> {
   const extra = new Map<string, string>();
   let owner: { id: string; login: string | null } | null = null;
   try {
-    const me = await governor.run('read', (ctx) => getUser(client, 'me', ctx));
+    const me = await governor.run('read', audited(record, 'GET', '/api/v1/users/me', (ctx) => getUser(client, 'me', ctx)));
     const user = parseUser(me.response as OktaResponse<unknown>);
     owner = { id: user.id, login: user.profile?.login ?? null };
     extra.set(user.id, 'the owner of the credentials this run uses');
@@ -32,7 +38,7 @@ export async function loadProtection(client: OktaClient, governor: Governor, sou
   }
   for (const group of sources.groups) {
     const pages = paginate<unknown>(client, `/api/v1/groups/${encodeSegment(group)}/users?limit=200`, async (p) => {
-      const r = await governor.run('list', (ctx) => getPage(client, p, ctx));
+      const r = await governor.run('list', audited(record, 'GET', '/api/v1/groups/{id}/users', (ctx) => getPage(client, p, ctx)));
       return r.response as OktaResponse<unknown>;
     });
     try {

@@ -4,7 +4,7 @@ import { auditJsonl } from '../app/audit.js';
 import { execute, startRun } from '../app/action.js';
 import { closeAuth, resolveAuthFromFlags, verifyCredentials, type AuthFlags, type AuthPurpose } from '../app/credentials.js';
 import type { Item } from '../engine/types.js';
-import { assertNotUndone, expectedStatuses, notRestored, planStoredUndo, runInfoOrThrow, runToResume, settingsOf, type UndoPlan } from '../app/history.js';
+import { assertNotUndone, expectedStatuses, notRestored, statsFromEvents, planStoredUndo, runInfoOrThrow, runToResume, settingsOf, type UndoPlan } from '../app/history.js';
 import { storedSource } from '../app/keeper.js';
 import { summaryOf, writeReport } from '../engine/report.js';
 import { unsettledCount } from '../engine/source.js';
@@ -108,7 +108,10 @@ export function registerHistory(program: Command): void {
       try {
         const run = runInfoOrThrow(opened.store, runId);
         const { total, counts } = opened.store.runCounts(runId, run);
-        const header = { runId, action: run.header.action, org: run.header.org, dryRun: run.header.dryRun, startedAt: run.header.startedAt, finishedAt: run.finishedAt, status: run.status, summary: summaryOf(total, counts) };
+        const header = {
+          runId, action: run.header.action, org: run.header.org, dryRun: run.header.dryRun, startedAt: run.header.startedAt, finishedAt: run.finishedAt, status: run.status, summary: summaryOf(total, counts),
+          stats: statsFromEvents(opened.store.events(runId)),
+        };
         await writeReport(flags.report ?? '-', header, opened.store.iterateItems(runId));
       } finally {
         opened.close();

@@ -167,6 +167,8 @@ describe('show, runs, audit', () => {
     const b = json(shown);
     expect(b.items).toEqual(a.items);
     expect(b.summary).toEqual(a.summary);
+    // The request figures, counted from the audit log, are the run's own.
+    expect(b.stats).toEqual({ requests: a.stats.requests, rateLimited: a.stats.rateLimited, retries: a.stats.retries, waitMs: a.stats.waitMs });
     const stdout = (await runCli(['show', run!.id, '--store', store], { env })).stdout;
     expect(JSON.parse(stdout).items).toHaveLength(2);
     const table = await runCli(['runs', '--store', store], { env });
@@ -201,8 +203,10 @@ describe('long output', () => {
     const [run] = await runsJson();
     const audit = await runCli(['audit', run!.id, '--store', store], { env });
     expect(audit.code).toBe(0);
-    const all = audit.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number });
-    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 800 }, (_, i) => i + 1)); // a GET and a POST per user
+    const all = audit.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; route: string; itemIndex: number | null });
+    // The run's own read of the token's owner (protected), then a GET and a POST per user.
+    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 801 }, (_, i) => i + 1));
+    expect(all[0]).toMatchObject({ route: '/api/v1/users/me', itemIndex: null });
     const shown = await runCli(['show', run!.id, '--store', store], { env });
     expect(shown.code).toBe(0);
     expect(JSON.parse(shown.stdout).items).toHaveLength(400);
