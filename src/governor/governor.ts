@@ -189,9 +189,11 @@ export class Governor {
     if (attempt > 1) this.#totals.retries++;
     const ctx: AttemptContext = { attempt, retryFor: call.retryFor, retryCount: attempt - 1 };
     const sentAt = clock.now();
+    // Requests out as this one leaves, its own included: what its answer says about the org's room.
+    const inFlight = this.#slots.active;
     // Events (and their two bucket snapshots) are built only for a listener: this runs per request.
     const listening = this.options.onEvent !== undefined;
-    if (listening) this.#emit({ type: 'send', at: sentAt, bucket, attempt, retryCount: ctx.retryCount, inFlight: this.#slots.active, ceiling: this.#ceiling.ceiling, snapshot: this.snapshot(bucket) });
+    if (listening) this.#emit({ type: 'send', at: sentAt, bucket, attempt, retryCount: ctx.retryCount, inFlight, ceiling: this.#ceiling.ceiling, snapshot: this.snapshot(bucket) });
 
     let response: OktaResponse<T> | undefined;
     let error: unknown;
@@ -208,14 +210,14 @@ export class Governor {
       rateLimit: answer?.rateLimit ?? null, latencyMs: clock.now() - sentAt, outcome: cls ?? 'ok', snapshot: this.snapshot(bucket),
     });
     if (response) {
-      this.#setCeiling(onSuccess(this.#ceiling, aimd), 'recovered');
+      this.#setCeiling(onSuccess(this.#ceiling, aimd, inFlight), 'recovered');
       return { response };
     }
     call.record(cls!, answer?.requestId);
     if (cls === 'rate_limited' || cls === 'concurrency_limited') this.#totals.rateLimited++;
     if (cls === 'concurrency_limited') {
       this.#totals.concurrencyLimited++;
-      this.#setCeiling(onConcurrencyLimited(this.#ceiling, epoch, aimd), 'concurrency_limited');
+      this.#setCeiling(onConcurrencyLimited(this.#ceiling, epoch, aimd, inFlight), 'concurrency_limited');
     }
     return { error, answer, cls: cls! };
   }

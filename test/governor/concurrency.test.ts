@@ -24,6 +24,25 @@ describe('AIMD ceiling', () => {
     expect(seen).toEqual([3, 3, 4, 4, 4, 5, 5, 5, 5]);
   });
 
+  it("after an overload's decrease, the burst's other refusals bound the ceiling by the requests that were out", () => {
+    let s = onConcurrencyLimited(initialCeiling(20), 0, aimd, 20); // the first refusal: ×0.7
+    expect(s).toMatchObject({ ceiling: 14, epoch: 1 });
+    s = onConcurrencyLimited(s, 0, aimd, 17); // same burst, 17 out: at most 16
+    expect(s.ceiling).toBe(14);
+    s = onConcurrencyLimited(s, 0, aimd, 6); // same burst, refused with 6 out: the org allows 5
+    expect(s).toMatchObject({ ceiling: 5, epoch: 1 });
+    expect(onConcurrencyLimited(s, 0, aimd, 9)).toBe(s); // a looser bound changes nothing
+    expect(onConcurrencyLimited(s, 0, aimd, 1).ceiling).toBe(1);
+  });
+
+  it('counts towards raising the ceiling only successes sent at it: below it, they show nothing about the room above', () => {
+    let s = { ...initialCeiling(20), ceiling: 5 };
+    for (let i = 0; i < 20; i++) s = onSuccess(s, aimd, 1); // paced one at a time
+    expect(s).toMatchObject({ ceiling: 5, successes: 0 });
+    for (let i = 0; i < 3; i++) s = onSuccess(s, aimd, 5); // at the ceiling
+    expect(s.ceiling).toBe(6);
+  });
+
   it('clamps to 1..75', () => {
     expect([0, -3, 1, 10.7, 75, 76, Number.NaN].map((n) => clampConcurrency(n))).toEqual([1, 1, 1, 10, 75, 75, 10]);
   });

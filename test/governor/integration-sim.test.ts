@@ -66,4 +66,32 @@ describe('Governor × simulator', () => {
     // re-sends carried X-Okta-Retry-For / -Count, as the SDKs do
     expect(sim.requests().some((r) => (r as { retryCount?: number | null }).retryCount === 1)).toBe(true);
   });
+
+  it('settles at an org concurrency limit below the configured one within the first burst, and never climbs back past it while paced', async () => {
+    const { sim, client } = await connect({ users: 0, latencyMs: 20, concurrency: 5, buckets: { write: { limit: 20, windowMs: 1_000 } } });
+    const users = Array.from({ length: 40 }, (_, i) => sim.addUser({ login: `cc${i}@sim.example.com`, status: 'ACTIVE' }));
+    const suspend = getOperation('suspend')!;
+    const limited: number[] = [];
+    let first = 0;
+    const governor = new Governor({
+      rateShare: 0.5, concurrency: 20,
+      onEvent: (e) => {
+        if (e.type === 'send' && !first) first = Date.now();
+        if (e.type === 'response' && e.outcome === 'concurrency_limited') limited.push(Date.now() - first);
+      },
+    });
+    // Reads in one burst of 20 (all 40 fit the read bucket, so they go at once), then paced writes
+    // (10 a second at share 0.5), as a run does.
+    governor.expectDemand('read', 0);
+    await Promise.all(users.map((u) => governor.run('read', (ctx) => getUser(client, u.id, ctx))));
+    const readLimited = limited.length;
+    await Promise.all(users.map((u) => governor.run('write', (ctx) => sendLifecycle(client, u.id, suspend, {}, ctx), { idempotent: false, beforeResend: async () => undefined })));
+    expect(sim.users().filter((u) => u.status === 'SUSPENDED')).toHaveLength(40);
+    // The first burst: the 15 over the limit are refused, and few of their retries.
+    expect(readLimited).toBeGreaterThan(0);
+    expect(readLimited).toBeLessThanOrEqual(20); // fewer than one per request of the burst: no second round of refusals
+    // The paced writes that follow are never refused: their successes, one or two out at a time,
+    // do not raise the ceiling back past the limit that was refused.
+    expect(limited.length).toBe(readLimited);
+  }, 20_000);
 });
