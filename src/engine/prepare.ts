@@ -17,6 +17,17 @@ export interface PreparedRun extends ItemSource {
   all(): IterableIterator<Item>;
 }
 
+/**
+ * An identity too long to be one is kept, reported and printed by its start and its length: a
+ * 5 MB line would otherwise go whole into the run store, the report and the terminal.
+ */
+export function shownInput(raw: string, maxIdentityLength: number): string {
+  if (raw.length <= maxIdentityLength) return raw;
+  let keep = Math.min(100, maxIdentityLength);
+  if (/[\uD800-\uDBFF]/.test(raw[keep - 1] ?? '')) keep--; // never half a surrogate pair
+  return `${raw.slice(0, keep)}… (${raw.length} characters)`;
+}
+
 /** What preparation decided for one identity, kept as a byte per identity. */
 const Verdict = Object.freeze({ Work: 0, Invalid: 1, Duplicate: 2, Deferred: 3 } as const);
 type Verdict = (typeof Verdict)[keyof typeof Verdict];
@@ -59,7 +70,7 @@ export function prepareRun(identities: readonly string[], options: Partial<Prepa
     const verdict = verdicts[index] as Verdict;
     if (verdict === Verdict.Invalid) {
       const check = checkIdentity(raw, maxIdentityLength);
-      return settledItem(newItem(index, raw), 'invalid_input', check.ok ? 'invalid' : check.reason);
+      return settledItem(newItem(index, shownInput(raw, maxIdentityLength)), 'invalid_input', check.ok ? 'invalid' : check.reason);
     }
     // What checkIdentity accepted: the identity without surrounding blanks.
     const made = newItem(index, raw.trim());

@@ -13,6 +13,14 @@ describe('prepareItems', () => {
     const [item] = prepareItems(['a'.repeat(5000)]);
     expect(item!.outcome).toBe('invalid_input');
   });
+  it('keeps an identity too long to be one by its first 100 characters and its length (a 5 MB line goes nowhere whole)', () => {
+    const huge = `${'b'.repeat(100)}${'x'.repeat(5_000_000)}`;
+    const [item, exact] = prepareItems([huge, 'c'.repeat(1024)]);
+    expect(item).toMatchObject({ outcome: 'invalid_input', input: `${'b'.repeat(100)}… (5000100 characters)` });
+    expect(exact!.input).toBe('c'.repeat(1024)); // at the limit it is an identity, kept as given
+    const [emoji] = prepareItems([`a${'😀'.repeat(1100)}`]); // never cut through a surrogate pair (the 100th unit starts one)
+    expect(emoji).toMatchObject({ outcome: 'invalid_input', input: `a${'😀'.repeat(49)}… (2201 characters)` });
+  });
 });
 
 describe('protection', () => {
