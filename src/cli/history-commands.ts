@@ -61,7 +61,9 @@ export function registerHistory(program: Command): void {
         await verifyCredentials(a, purpose, needs);
         const expected = settings.undoOf ? expectedStatuses(planStoredUndo(opened.store, settings.undoOf)) : undefined;
         const source = storedSource(opened.store, run.header.id);
-        process.stderr.write(`Resuming run ${run.header.id} (${run.header.action} on ${run.header.org}): ${unsettledCount(source)} of ${source.total} identities left.\n`);
+        // Held by a live process: the lease refuses it below, with no "Resuming" line first.
+        if (!opened.store.isRunHeld(run.header.id))
+          process.stderr.write(`Resuming run ${run.header.id} (${run.header.action} on ${run.header.org}): ${unsettledCount(source)} of ${source.total} identities left.\n`);
         process.exitCode = await withRunSignals(source.total, (cb) =>
           execute({ org: orgOf(run.header.org), auth: a }, settings, run.header, source, opened.keeper, { ...cb, expected }).then((done) => finishCommand(done, flags.report, a.secrets())),
         );

@@ -119,6 +119,9 @@ async function collectionFor(flags: RunFlags, keeper: OpenedStore | null, dryRun
   if (!flags.action) throw new UsageError(`Choose an action with --action (${OPERATION_NAMES.join(', ')}).`);
   if (!flags.input) throw new UsageError("Give the data collection with --input FILE (or '-' for stdin).");
   const collection = await readDataCollectionFile(flags.input, { format: flags.inputFormat, column: flags.column, maxBytes: flags.maxInputBytes, sourceName: flags.input });
+  // A ThreatQ export or a STIX bundle may hold other objects (IP addresses, indicators): say how many were left out.
+  if (collection.skipped > 0)
+    process.stderr.write(`${flags.input === '-' ? 'stdin' : flags.input}: ${collection.identities.length} identit${collection.identities.length === 1 ? 'y' : 'ies'}; ${collection.skipped} other object${collection.skipped === 1 ? '' : 's'} (not identities) left out.\n`);
   return { action: flags.action, identities: collection.identities, parent: null };
 }
 

@@ -245,6 +245,8 @@ describe('one process per run', () => {
       const refused = await runCli(['resume', live!.id, '--store', store], { env });
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(new RegExp(`run ${live!.id} is being processed by pid ${child.pid}`));
+      expect(refused.stderr).not.toContain('Resuming run'); // refused before it says it resumes
+      expect(refused.stderr.trim().split('\n')).toHaveLength(1);
       // Meanwhile another process runs its own run on the same store.
       const other = sim.addUser({ login: 'lease.other@corp.example', status: 'ACTIVE' });
       expect((await runCli(['run', '--action', 'suspend', '--input', file('other.txt', other.id), '--store', store], { env })).code).toBe(0);

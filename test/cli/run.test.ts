@@ -130,6 +130,15 @@ describe('data collection formats', () => {
     expect(report(out).items.map((i) => [i.input, i.outcome])).toEqual([[a.profile.login, 'would_change'], [b.profile.login, 'already']]);
   });
 
+  it('says how many objects of a ThreatQ export or STIX bundle were not identities and were left out', async () => {
+    const a = add('fmt.skipped@corp.example', 'ACTIVE');
+    const tq = JSON.stringify({ data: [{ type: 'Identity', value: a.profile.login }, { type: 'IP Address', value: '10.1.2.3' }, { type: 'Indicator', value: 'x' }] });
+    const input = file('tq-mixed.json', tq);
+    const r = await runCli(['plan', '--action', 'suspend', '--input', input], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${input}: 1 identity; 2 other objects (not identities) left out.\n`);
+  });
+
   it('reads a collection on stdin and honours --column', async () => {
     const a = add('stdin.user@corp.example', 'ACTIVE');
     const out = path.join(dir, 'stdin.json');
@@ -184,7 +193,8 @@ describe('hostile identities', () => {
     const items = report(out).items;
     expect(items).toHaveLength(hostile.length);
     for (const item of items) expect(['not_found', 'invalid_input']).toContain(item.outcome);
-    expect(items.filter((i) => i.outcome === 'invalid_input').map((i) => i.input.length)).toEqual(expect.arrayContaining([5000]));
+    // The 5,000-character one is invalid, and kept by its start and length (prepare.ts shownInput).
+    expect(items.filter((i) => i.outcome === 'invalid_input').map((i) => i.input)).toEqual(expect.arrayContaining([`${'a'.repeat(100)}… (5000 characters)`]));
     const sent = sim.requests().slice(before);
     expect(sent.length).toBeGreaterThan(0);
     for (const q of sent) {
