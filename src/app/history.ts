@@ -3,6 +3,7 @@ import { UsageError } from '../okta/errors.js';
 import { getOperation, type OperationName } from '../okta/lifecycle.js';
 import type { Item, RequestEvent, RunHeader } from '../engine/types.js';
 import type { RunInfo, RunStore } from '../store/index.js';
+import { summaryOf } from '../engine/report.js';
 import { ACTION_DEFAULTS, type ActionSettings } from './action.js';
 
 const storedOptions = z.object({
@@ -121,4 +122,20 @@ export function statsFromEvents(events: Iterable<Pick<RequestEvent, 'status' | '
   }
   stats.waitMs = Math.round(stats.waitMs);
   return stats;
+}
+
+/**
+ * A kept run's report header, as `show` and the console's export give it (one shape for both):
+ * the run, its counts (summaryOf: every outcome) and its request figures from the audit log. An
+ * unfinished run that no live process holds reads `interrupted`, as its own report said.
+ */
+export function storedReportHeader(store: RunStore, run: RunInfo) {
+  const runId = run.header.id;
+  const { total, counts } = store.runCounts(runId, run);
+  const status = run.status === 'running' && !store.isRunHeld(runId) ? 'interrupted' : run.status;
+  return {
+    runId, action: run.header.action, org: run.header.org, dryRun: run.header.dryRun, actor: run.header.actor ?? null,
+    startedAt: run.header.startedAt, finishedAt: run.finishedAt, status, summary: summaryOf(total, counts),
+    stats: statsFromEvents(store.events(runId)),
+  };
 }

@@ -4,9 +4,9 @@ import { auditJsonl } from '../app/audit.js';
 import { execute, startRun } from '../app/action.js';
 import { closeAuth, resolveAuthFromFlags, verifyCredentials, type AuthFlags, type AuthPurpose } from '../app/credentials.js';
 import type { Item } from '../engine/types.js';
-import { assertNotUndone, expectedStatuses, notRestored, statsFromEvents, planStoredUndo, runInfoOrThrow, runToResume, settingsOf, type UndoPlan } from '../app/history.js';
+import { assertNotUndone, expectedStatuses, notRestored, storedReportHeader, planStoredUndo, runInfoOrThrow, runToResume, settingsOf, type UndoPlan } from '../app/history.js';
 import { storedSource } from '../app/keeper.js';
-import { summaryOf, writeReport } from '../engine/report.js';
+import { writeReport } from '../engine/report.js';
 import { unsettledCount } from '../engine/source.js';
 import { UsageError } from '../okta/errors.js';
 import { getOperation } from '../okta/lifecycle.js';
@@ -109,11 +109,7 @@ export function registerHistory(program: Command): void {
       const opened = openStore(flags, { existing: true });
       try {
         const run = runInfoOrThrow(opened.store, runId);
-        const { total, counts } = opened.store.runCounts(runId, run);
-        const header = {
-          runId, action: run.header.action, org: run.header.org, dryRun: run.header.dryRun, startedAt: run.header.startedAt, finishedAt: run.finishedAt, status: run.status, summary: summaryOf(total, counts),
-          stats: statsFromEvents(opened.store.events(runId)),
-        };
+        const header = storedReportHeader(opened.store, run);
         await writeReport(flags.report ?? '-', header, opened.store.iterateItems(runId));
       } finally {
         opened.close();

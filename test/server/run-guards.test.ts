@@ -156,4 +156,16 @@ describe('run guards', () => {
     expect(view.finishedAt > stopped.finishedAt).toBe(true);
     expect((await admin.get('/api/runs')).json().runs.find((r: { id: string }) => r.id === stopped.id).status).toBe('finished');
   });
+
+  it("exports a run as the CLI's show reproduces it: the same header, stats and items", async () => {
+    const users = active().slice(0, 3);
+    const w = await workflow('Export like show', [...users.map((u) => u.id), 'nobody@corp.example'], 'suspend');
+    const run = await start(w.id, { dryRun: false });
+    const exported = (await admin.get(`/api/runs/${run.id}/export?format=json`)).json();
+    const shown = await cli(['show', run.id]);
+    expect(shown.code).toBe(0);
+    expect(exported).toEqual(JSON.parse(shown.stdout));
+    expect(exported).toMatchObject({ runId: run.id, status: 'finished', actor: 'admin', summary: { changed: 3, not_found: 1, failed: 0, total: 4 } });
+    expect(exported.stats.requests).toBeGreaterThanOrEqual(8); // the owner's read, a read per user, an email search, three writes
+  });
 });

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { auditJsonl } from '../../app/audit.js';
+import { storedReportHeader } from '../../app/history.js';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { CSV_COLUMNS, CSV_OPTIONS, csvRecord, reportItem } from '../../engine/report.js';
@@ -46,8 +47,11 @@ export function registerRunOutputRoutes(api: Api, ctx: ConsoleContext): void {
     responses: { 200: { description: 'The report', contentType: 'text/csv' } },
     handler: ({ params, query, reply }) => {
       const v = find(params.id);
+      const run = ctx.store.runInfo(v.id);
+      if (!run) throw notFound('Run');
       const items = ctx.store.iterateItems(params.id);
-      const header = { runId: v.id, action: v.action, org: v.org, dryRun: v.dryRun, actor: v.actor, startedAt: v.startedAt, finishedAt: v.finishedAt, status: v.status, summary: { ...v.counts, total: v.total } };
+      // The CLI's `show` header: one shape for both.
+      const header = storedReportHeader(ctx.store, run);
       reply.header('content-disposition', `attachment; filename="okta-action-${v.id}.${query.format}"`);
       reply.type(query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
       return reply.send(Readable.from(query.format === 'csv' ? csvLines(items) : jsonChunks(header, items)));
