@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { ACTION_DEFAULTS, startRun, validateSettings, type ActionSettings, type CompletedRun, type RunCallbacks } from '../app/action.js';
 import { deferredInputs, runInfoOrThrow, settingsOf } from '../app/history.js';
 import { closeAuth, resolveAuthFromFlags, resolveOrg, verifyCredentials, type AuthFlags, type AuthNeeds, type AuthPurpose } from '../app/credentials.js';
-import { readDataCollectionFile, type InputFormat } from '../engine/input/index.js';
+import { INPUT_DEFAULTS, readDataCollectionFile, type InputFormat } from '../engine/input/index.js';
 import { exitCodeFor, formatSummary, reportItem, writeReport } from '../engine/report.js';
 import { UsageError } from '../okta/errors.js';
 import { OPERATION_NAMES, getOperation, type OperationName } from '../okta/lifecycle.js';
@@ -40,7 +40,7 @@ export interface RunFlags extends AuthFlags {
 /** The options `run` and `plan` share. */
 export function addRunOptions(cmd: Command): Command {
   return addAuthOptions(cmd)
-    .option('--org <host>', 'Okta org host, e.g. dev-123.okta.com (env OKTA_ORG_URL)')
+    .option('--org <host>', 'Okta org host, e.g. dev-123.okta.com (env OKTA_ORG_URL or OKTA_CLIENT_ORGURL)')
     .addOption(new Option('--action <operation>', `lifecycle operation: ${OPERATION_NAMES.join(', ')}`).argParser(oneOf('--action', OPERATION_NAMES)))
     .option('--input <file>', "data collection file of identities, or '-' for stdin")
     .option('--continue <runId>', "start a new run over the identities an earlier run deferred (Objects Per Run), with that run's settings and protected accounts")
@@ -50,13 +50,13 @@ export function addRunOptions(cmd: Command): Command {
     .option('--report <file>', 'write the report to FILE (.json or .csv)')
     .option('--concurrency <n>', `most requests in flight (1-75; default: ${ACTION_DEFAULTS.concurrency})`, wholeNumber('--concurrency', 1, 75))
     .option('--rate-share <fraction>', `most of each Okta rate-limit bucket this run may use (default: ${ACTION_DEFAULTS.rateShare})`, fraction('--rate-share'))
-    .option('--protect <file>', 'protected accounts: Okta ids, logins and glob patterns on login, one per line (with --continue: added to the earlier run\'s)')
+    .option('--protect <file>', 'protected accounts: Okta ids, logins, login shortnames and glob patterns on login, one per line (with --continue: added to the earlier run\'s)')
     .option('--protect-group <groupId>', 'protect the members of this Okta group (repeatable; with --continue: added to the earlier run\'s)', collect)
     .option('--max-changes <n>', 'abort before any change when the plan would change more users (deactivate defaults to 100)', wholeNumber('--max-changes', 0))
     .option('--send-email', 'let Okta send its email: to the admin on deactivate, the activation link to the user on activate/reactivate (default: no email)')
     .option('--oauth-tokens', "clear_sessions: also revoke the users' OAuth tokens (contain always does)")
     .option('--allow-host <host>', "allow your org's custom domain (repeatable)", collect)
-    .option('--max-input-bytes <n>', 'refuse input files larger than this', wholeNumber('--max-input-bytes', 1))
+    .option('--max-input-bytes <n>', `refuse input files larger than this (default: ${INPUT_DEFAULTS.maxBytes} bytes, ${INPUT_DEFAULTS.maxBytes / 1024 / 1024} MiB)`, wholeNumber('--max-input-bytes', 1))
     .option('--yes', `confirm an operation that cannot be undone and needs it (${OPERATION_NAMES.filter((n) => getOperation(n)!.confirm).join(', ')}) without a prompt`)
     .addOption(storeOption());
 }

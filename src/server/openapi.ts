@@ -22,8 +22,9 @@ function parameters(where: 'path' | 'query', schema: z.ZodObject | undefined): J
 
 function response(doc: ResponseDoc): JsonSchema {
   if (!doc.schema && !doc.contentType) return { description: doc.description };
-  const type = doc.contentType ?? 'application/json';
-  return { description: doc.description, content: { [type]: { schema: doc.schema ? toSchema(doc.schema) : { type: 'string' } } } };
+  const types = typeof doc.contentType === 'string' ? [doc.contentType] : (doc.contentType ?? ['application/json']);
+  const schema = doc.schema ? toSchema(doc.schema) : { type: 'string' };
+  return { description: doc.description, content: Object.fromEntries(types.map((t) => [t, { schema }])) };
 }
 
 function operation(r: RouteDoc): JsonSchema {

@@ -111,6 +111,7 @@ export class Runs {
                  WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, outcome`),
       finish: p(`UPDATE runs SET finished_at = ?, status = ?, summary_json = ? WHERE id = ?`),
       countAll: p('SELECT COUNT(*) FROM items WHERE run_id = ?').pluck(),
+      countRuns: p('SELECT COUNT(*) FROM runs').pluck(),
       // Outcomes other than 'changed' through the partial index items_unusual (its terms are repeated
       // so the planner may use it); 'changed' and unfinished items by the run's primary key.
       countBy: p('SELECT COUNT(*) FROM items WHERE run_id = ? AND outcome IS ?').pluck(),
@@ -182,6 +183,11 @@ export class Runs {
       finishedAt: row.finished_at,
       summary: row.summary_json === null ? null : (JSON.parse(row.summary_json) as Record<string, number>),
     };
+  }
+
+  /** How many runs the store holds. */
+  count(): number {
+    return this.#s.countRuns.get() as number;
   }
 
   /** For each of these runs, the runs that undo it (finished or still open), newest first: one scan for them all. */

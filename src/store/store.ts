@@ -117,6 +117,16 @@ export class RunStore {
   }
 
   /** Newest run still marked 'running' (in progress, or crashed and resumable). */
+  /** How many events a run's audit log holds: their seqs run 1..n without gaps, so the last is the count. */
+  eventCount(runId: string): number {
+    return this.#guard('counting events', () => this.#events.lastSeq(runId));
+  }
+
+  /** How many runs the store holds (history's pager). */
+  countRuns(): number {
+    return this.#guard('counting runs', () => this.#runs.count());
+  }
+
   /** The runs that undo this one, finished or still open (not aborted), newest first. */
   undoRunsOf(runId: string): { id: string; status: RunStatus }[] {
     return this.undoRunsOfMany([runId]).get(runId) ?? [];

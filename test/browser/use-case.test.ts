@@ -21,6 +21,7 @@ describe('the console in a browser', () => {
   let page: Page;
   let base: string;
   const problems: string[] = [];
+  let workflowUrl = '';
 
   beforeAll(async () => {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: run apt-get install -y chromium (CI's .ci/run installs it).`);
@@ -100,6 +101,7 @@ describe('the console in a browser', () => {
     await page.selectOption('#f-action', 'unlock');
     await page.click('#insert-workflow');
     await page.waitForSelector('#workflow-config');
+    workflowUrl = page.url();
     await shot('05-workflow');
 
     // 5. Preview: the plan.
@@ -147,6 +149,22 @@ describe('the console in a browser', () => {
     await page.waitForSelector('form.card.form');
     await shot('12-users');
     expect(problems).toEqual([]);
+  });
+
+  it("marks a workflow's bad value on its own field, and a good save says so (and stays said)", async () => {
+    expect(workflowUrl).toMatch(/#\/workflows\//);
+    await page.goto(workflowUrl);
+    await page.waitForSelector('#workflow-config');
+    await page.fill('#workflow-config #f-objectsPerRun', '0');
+    await page.click('#save-workflow');
+    await page.waitForSelector('#workflow-config .field.invalid #f-objectsPerRun');
+    expect(await page.textContent('#workflow-config #err-objectsPerRun')).toMatch(/At least 1/);
+    expect(await page.textContent('#workflow-config .notice-error')).not.toMatch(/config\./); // no banner of field paths
+    await page.fill('#workflow-config #f-objectsPerRun', '10000');
+    await page.click('#save-workflow');
+    await page.waitForSelector('#workflow-config .notice-ok');
+    expect(await page.textContent('#workflow-config .notice-ok')).toBe('Saved (this workflow only).');
+    expect(await page.$('#workflow-config .field.invalid')).toBeNull();
   });
 
   it('demo mode: a labelled Demo org with the sample "Locked-out users" collection', async () => {

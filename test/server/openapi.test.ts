@@ -22,6 +22,12 @@ describe('the OpenAPI document', () => {
     expect(ops).toHaveLength(32);
   });
 
+  it('gives both formats of a run export, and the totals of the history and audit-log pages', () => {
+    expect(Object.keys(doc.paths['/api/runs/{id}/export'].get.responses['200'].content).sort()).toEqual(['application/json', 'text/csv']);
+    expect(doc.paths['/api/runs'].get.responses['200'].content['application/json'].schema.required).toContain('total');
+    expect(doc.paths['/api/runs/{id}/events'].get.responses['200'].content['application/json'].schema.required).toContain('total');
+  });
+
   it('describes request bodies, parameters and field-level 400s from the zod schemas', () => {
     const put = doc.paths['/api/integration'].put;
     const schema = put.requestBody.content['application/json'].schema;

@@ -167,5 +167,13 @@ describe('run guards', () => {
     expect(exported).toEqual(JSON.parse(shown.stdout));
     expect(exported).toMatchObject({ runId: run.id, status: 'finished', actor: 'admin', summary: { changed: 3, not_found: 1, failed: 0, total: 4 } });
     expect(exported.stats.requests).toBeGreaterThanOrEqual(8); // the owner's read, a read per user, an email search, three writes
+    // The pagers' totals: the audit log's events and the store's runs, counted, not guessed from a full page.
+    const audit = (await cli(['audit', run.id])).stdout.trim().split('\n');
+    const page = (await admin.get(`/api/runs/${run.id}/events?offset=0&limit=3`)).json();
+    expect(page).toMatchObject({ total: audit.length, offset: 0, more: true });
+    expect(page.events).toHaveLength(3);
+    const runs = (await admin.get('/api/runs?offset=0&limit=1')).json();
+    expect(runs.runs).toHaveLength(1);
+    expect(runs.total).toBe(JSON.parse((await cli(['runs', '--json', '--limit', '1000'])).stdout).length);
   });
 });

@@ -13,8 +13,8 @@ type Obj = z.ZodObject;
 export interface ResponseDoc {
   description: string;
   schema?: z.ZodType;
-  /** Default application/json. */
-  contentType?: string;
+  /** Default application/json; several when a query picks the format. */
+  contentType?: string | readonly string[];
 }
 
 export interface HandlerInput<P extends Obj, Q extends Obj, B extends z.ZodType> {

@@ -44,7 +44,7 @@ export function registerRunOutputRoutes(api: Api, ctx: ConsoleContext): void {
     summary: "Download the run's report as CSV or JSON (the CLI's report fields).",
     params: runId,
     query: z.object({ format: z.enum(['csv', 'json'], { error: 'csv or json.' }).default('json') }),
-    responses: { 200: { description: 'The report', contentType: 'text/csv' } },
+    responses: { 200: { description: 'The report: JSON by default, CSV with format=csv', contentType: ['application/json', 'text/csv'] } },
     handler: ({ params, query, reply }) => {
       const v = find(params.id);
       const run = ctx.store.runInfo(v.id);
@@ -66,7 +66,7 @@ export function registerRunOutputRoutes(api: Api, ctx: ConsoleContext): void {
       offset: z.coerce.number().int().min(0).default(0),
       limit: z.coerce.number().int().min(1).max(CONSOLE_DEFAULTS.page.maxLimit).default(CONSOLE_DEFAULTS.page.defaultLimit),
     }),
-    responses: { 200: { description: 'Events', schema: z.object({ offset: z.number(), events: z.array(z.record(z.string(), z.unknown())), more: z.boolean() }) } },
+    responses: { 200: { description: 'Events', schema: z.object({ total: z.number().describe('Events in the run\'s audit log'), offset: z.number(), events: z.array(z.record(z.string(), z.unknown())), more: z.boolean() }) } },
     handler: ({ params, query }) => {
       find(params.id);
       const events = [];
@@ -80,7 +80,7 @@ export function registerRunOutputRoutes(api: Api, ctx: ConsoleContext): void {
         }
         events.push(e);
       }
-      return { offset: query.offset, events, more };
+      return { total: ctx.store.eventCount(params.id), offset: query.offset, events, more };
     },
   });
 

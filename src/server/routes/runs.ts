@@ -40,8 +40,8 @@ export function registerRunRoutes(api: Api, ctx: ConsoleContext): void {
     method: 'GET', url: '/api/runs', tag: 'runs', access: 'viewer',
     summary: 'History: every run, newest first, with who ran it, when, and the counts per outcome.',
     query: z.object(page),
-    responses: { 200: { description: 'Runs', schema: z.object({ runs: z.array(runAnswer) }) } },
-    handler: ({ query }) => ({ runs: historyPage(ctx, query.offset, query.limit) }),
+    responses: { 200: { description: 'Runs', schema: z.object({ total: z.number().describe('Runs in the store'), runs: z.array(runAnswer) }) } },
+    handler: ({ query }) => ({ total: ctx.store.countRuns(), runs: historyPage(ctx, query.offset, query.limit) }),
   });
 
   api.route({

@@ -29,7 +29,7 @@ const defaultMaxChanges = (config: ActionConfig): number | null => effectiveMaxC
 const workflowAnswer = z.object({
   id: z.string(), name: z.string(), collectionId: z.string(), collectionName: z.string().nullable(), identityCount: z.number(),
   config: actionConfigSchema, actionLabel: z.string(), destructive: z.boolean(),
-  needsConfirm: z.boolean().describe('A run needs `confirm`: the number of users, typed by the operator.'),
+  needsConfirm: z.boolean().describe('A run needs `confirm`: the number of identities it acts on (targetCount), typed by the operator.'),
   targetCount: z.number().describe('Identities the run would act on (after removing invalid entries, repeats and those beyond Objects Per Run).'),
   defaultMaxChanges: z.number().nullable().describe(`The most users a run may change when it sets no \`maxChanges\`: ${DESTRUCTIVE_DEFAULT_MAX_CHANGES} for irreversible actions (Deactivate), null (no cap) otherwise.`),
   createdAt: z.string(), createdBy: z.string().nullable(), updatedAt: z.string(), updatedBy: z.string().nullable(),
@@ -109,11 +109,11 @@ export function registerWorkflowRoutes(api: Api, ctx: ConsoleContext): void {
 
   api.route({
     method: 'POST', url: '/api/workflows/:id/runs', tag: 'runs', access: 'operator',
-    summary: `Start the workflow in the background: a preview (dryRun: plan only) or a run. Deactivate (and every action with needsConfirm) needs \`confirm\` = the number of users; Deactivate is capped at ${DESTRUCTIVE_DEFAULT_MAX_CHANGES} changes unless \`maxChanges\` says otherwise. One run of a workflow at a time (409 while one is live). Follow it with GET /api/runs/{id}/stream.`,
+    summary: `Start the workflow in the background: a preview (dryRun: plan only) or a run. Deactivate (and every action with needsConfirm) needs \`confirm\` = the number of identities it acts on (targetCount); Deactivate is capped at ${DESTRUCTIVE_DEFAULT_MAX_CHANGES} changes unless \`maxChanges\` says otherwise. One run of a workflow at a time (409 while one is live). Follow it with GET /api/runs/{id}/stream.`,
     params: id,
     body: z.object({
       dryRun: z.boolean(),
-      confirm: z.number().int().min(0).optional().describe('Irreversible actions: the number of users the run acts on, typed by the operator.'),
+      confirm: z.number().int().min(0).optional().describe('Irreversible actions: the number of identities the run acts on (targetCount), typed by the operator.'),
       maxChanges,
     }),
     responses: { 202: { description: 'Started', schema: z.object({ runId: z.string() }) }, 409: { description: 'The integration is not configured, or a run of this workflow is going' } },
@@ -125,7 +125,7 @@ export function registerWorkflowRoutes(api: Api, ctx: ConsoleContext): void {
       const confirmNeeded = (op.destructive || op.confirm) && !body.dryRun;
       const targets = confirmNeeded ? targetCount(w) : 0;
       if (confirmNeeded && body.confirm !== targets)
-        throw invalid({ confirm: `${op.label}${op.irreversible ? ' cannot be undone' : ' needs a confirmation'}: type ${targets}, the number of users, to confirm.` });
+        throw invalid({ confirm: `${op.label}${op.irreversible ? ' cannot be undone' : ' needs a confirmation'}: type ${targets}, the number of identities it acts on, to confirm.` });
       const conn = connectionOf(ctx.integration.get(), ctx.secrets, ctx.allowLoopbackOrg);
       // The typed count only confirms: the cap is the run's maxChanges, else the default (100 for irreversible actions).
       const settings = toActionSettings(w.config, { dryRun: body.dryRun, maxChanges: body.maxChanges ?? null });

@@ -14,8 +14,9 @@ export function showFieldErrors(form, fields) {
   clearFieldErrors(form);
   const unplaced = [];
   for (const [path, message] of Object.entries(fields ?? {})) {
-    const name = path.split('.')[0];
-    const slot = form.querySelector(`#err-${CSS.escape(name)}`);
+    // The field's own slot: `config.concurrency` → concurrency, `protectedAccounts.3` → protectedAccounts.
+    const names = [path, ...path.split('.').filter((seg) => !/^\d+$/.test(seg)).reverse()];
+    const slot = names.map((n) => form.querySelector(`#err-${CSS.escape(n)}`)).find(Boolean);
     if (slot) {
       slot.textContent = message;
       slot.closest('.field')?.classList.add('invalid');

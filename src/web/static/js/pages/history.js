@@ -7,10 +7,8 @@ const KIND = { preview: 'Preview', run: 'Run', undo: 'Undo', cli: 'CLI' };
 export async function historyPage(app, el) {
   const box = h('div');
   mount(el, h('header', { class: 'page-head' }, h('h1', {}, 'History'), h('span', { class: 'muted' }, 'Every run, newest first')), box);
-  let total = 0;
   pager(box, async (offset, limit) => {
-    const { runs } = await app.api.get(`/api/runs?offset=${offset}&limit=${limit}`);
-    total = Math.max(total, offset + runs.length + (runs.length === limit ? 1 : 0));
+    const { runs, total } = await app.api.get(`/api/runs?offset=${offset}&limit=${limit}`);
     const t = table(
       [
         { label: 'Started', cell: (r) => h('a', { href: `#/runs/${r.id}` }, fmtTime(r.startedAt)) },

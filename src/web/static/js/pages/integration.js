@@ -14,7 +14,7 @@ export async function integrationPage(app, el) {
     h('dt', {}, 'Accepted Data Types'), h('dd', {}, d.acceptedDataTypes.join(', ')),
   );
   const configPanel = h('div', { class: 'tab-panel' });
-  const detailsPanel = h('div', { class: 'tab-panel', hidden: true }, details, h('p', { class: 'muted' }, 'The action changes the Okta status of every Identity of a data collection: suspend, un-suspend, deactivate or unlock.'));
+  const detailsPanel = h('div', { class: 'tab-panel', hidden: true }, details, h('p', { class: 'muted' }, `The action applies one lifecycle operation to every Identity of a data collection: ${data.actions.map((a) => a.label).join(', ')}.`));
   const tabs = tabStrip([
     ['Configuration', configPanel],
     ['Details', detailsPanel],

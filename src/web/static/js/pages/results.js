@@ -56,10 +56,9 @@ export function results(app, el, run) {
 export function auditLog(app, el, runId) {
   const box = h('div');
   mount(el, h('h2', {}, 'Audit log'), h('a', { href: `/api/runs/${runId}/audit`, download: '' }, 'Download JSON Lines'), box);
-  let total = 0;
   pager(box, async (offset, limit) => {
     const page = await app.api.get(`/api/runs/${runId}/events?offset=${offset}&limit=${limit}`);
-    total = Math.max(total, offset + page.events.length + (page.more ? 1 : 0));
+    const total = page.total;
     const t = table(
       [
         { label: 'At', cell: (e) => fmtTime(e.at) },

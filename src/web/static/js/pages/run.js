@@ -132,7 +132,7 @@ async function nextStep(app, el, run) {
         { class: 'card run-box' },
         h('h2', {}, 'Confirm'),
         h('p', {}, `The plan above is what the run will do, user by user, if nothing changes meanwhile. ${fmtNum(run.counts.would_change ?? 0)} users would change.`),
-        confirmInput ? h('label', { for: 'confirm-count', class: 'confirm' }, `${w.actionLabel}${w.destructive ? ' cannot be undone' : ' needs a confirmation'}. Type ${w.targetCount}, the number of users, to confirm:`, confirmInput) : null,
+        confirmInput ? h('label', { for: 'confirm-count', class: 'confirm' }, `${w.actionLabel}${w.destructive ? ' cannot be undone' : ' needs a confirmation'}. Type ${w.targetCount}, the number of identities it acts on, to confirm:`, confirmInput) : null,
         cap?.el,
         msg.el,
         h('div', { class: 'actions' }, go),

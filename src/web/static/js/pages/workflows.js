@@ -56,7 +56,7 @@ function insertForm(app, collections, integration) {
 }
 
 /** One workflow: its own configuration, and Preview. */
-export async function workflowPage(app, el, id) {
+export async function workflowPage(app, el, id, saved = false) {
   const [w, { collections }, integration] = await Promise.all([app.api.get(`/api/workflows/${id}`), app.api.get('/api/collections'), app.api.get('/api/integration')]);
   const name = h('input', { type: 'text', value: w.name });
   const collection = select(collections.map((c) => ({ value: c.id, label: `${c.name} (${fmtNum(c.identityCount)})` })), w.collectionId);
@@ -73,8 +73,8 @@ export async function workflowPage(app, el, id) {
         clearFieldErrors(form);
         try {
           await app.api.put(`/api/workflows/${id}`, { name: name.value, collectionId: collection.value, config: readActionConfig(inputs) });
-          msg.show('Saved (this workflow only).', 'ok');
-          workflowPage(app, el, id);
+          // Redrawn with the saved values, and the message shown there (here it would be wiped).
+          await workflowPage(app, el, id, true);
         } catch (err) {
           const rest = showFieldErrors(form, err.fields);
           msg.show(rest.length ? rest.join('; ') : err.message);
@@ -105,6 +105,7 @@ export async function workflowPage(app, el, id) {
     },
   }, 'Preview');
   if (!app.canOperate) for (const x of [...form.querySelectorAll('input, select, textarea, button'), preview]) x.disabled = true;
+  if (saved) msg.show('Saved (this workflow only).', 'ok');
   mount(
     el,
     h('header', { class: 'page-head' }, h('h1', {}, w.name), h('span', { class: 'muted' }, `${w.actionLabel} on ${w.collectionName ?? '—'} · ${fmtNum(w.targetCount)} identities`)),
