@@ -124,6 +124,11 @@ export function statsFromEvents(events: Iterable<Pick<RequestEvent, 'status' | '
   return stats;
 }
 
+/** A kept run's status as people read it: an unfinished run that no live process holds was interrupted (resume finishes it). */
+export function shownStatus(store: RunStore, runId: string, status: string): string {
+  return status === 'running' && !store.isRunHeld(runId) ? 'interrupted' : status;
+}
+
 /**
  * A kept run's report header, as `show` and the console's export give it (one shape for both):
  * the run, its counts (summaryOf: every outcome) and its request figures from the audit log. An
@@ -132,7 +137,7 @@ export function statsFromEvents(events: Iterable<Pick<RequestEvent, 'status' | '
 export function storedReportHeader(store: RunStore, run: RunInfo) {
   const runId = run.header.id;
   const { total, counts } = store.runCounts(runId, run);
-  const status = run.status === 'running' && !store.isRunHeld(runId) ? 'interrupted' : run.status;
+  const status = shownStatus(store, runId, run.status);
   return {
     runId, action: run.header.action, org: run.header.org, dryRun: run.header.dryRun, actor: run.header.actor ?? null,
     startedAt: run.header.startedAt, finishedAt: run.finishedAt, status, summary: summaryOf(total, counts),

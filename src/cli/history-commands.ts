@@ -4,7 +4,7 @@ import { auditJsonl } from '../app/audit.js';
 import { execute, startRun } from '../app/action.js';
 import { closeAuth, resolveAuthFromFlags, verifyCredentials, type AuthFlags, type AuthPurpose } from '../app/credentials.js';
 import type { Item } from '../engine/types.js';
-import { assertNotUndone, expectedStatuses, notRestored, storedReportHeader, planStoredUndo, runInfoOrThrow, runToResume, settingsOf, type UndoPlan } from '../app/history.js';
+import { assertNotUndone, expectedStatuses, notRestored, shownStatus, storedReportHeader, planStoredUndo, runInfoOrThrow, runToResume, settingsOf, type UndoPlan } from '../app/history.js';
 import { storedSource } from '../app/keeper.js';
 import { writeReport } from '../engine/report.js';
 import { unsettledCount } from '../engine/source.js';
@@ -88,7 +88,7 @@ export function registerHistory(program: Command): void {
       const opened = openStore(flags, { readonly: false });
       try {
         // 'running' in the store is 'unfinished': without a live holder the run was interrupted (as its report says).
-        const runs = opened.store.listRuns({ limit: flags.limit }).map((r) => (r.status === 'running' && !opened.store.isRunHeld(r.id) ? { ...r, status: 'interrupted' } : r));
+        const runs = opened.store.listRuns({ limit: flags.limit }).map((r) => ({ ...r, status: shownStatus(opened.store, r.id, r.status) }));
         if (flags.json) return void process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
         const rows = runs.map((r) => {
           const counts = Object.entries(r.counts).map(([k, v]) => `${k}:${v}`).join(' ');
