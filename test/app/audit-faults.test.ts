@@ -7,18 +7,14 @@ import { ACTION_DEFAULTS, startRun } from '../../src/app/action.js';
 import { storeKeeper } from '../../src/app/keeper.js';
 import { SswsAuth } from '../../src/okta/auth.js';
 import { parseOrgUrl } from '../../src/okta/org-url.js';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import type { Simulator } from '../../src/sim/index.js';
+import { startFaultySim } from '../helpers/faulty-sim.js';
 import { RunStore } from '../../src/store/index.js';
 
 let sim: Simulator;
 let store: RunStore;
 beforeAll(async () => {
-  sim = await startSimulator({
-    users: 0,
-    latencyMs: { min: 0, max: 2 },
-    buckets: { read: { limit: null }, write: { limit: null }, list: { limit: null } },
-    faults: { seed: 5, rate500: 0.1, rate503: 0.1, reset: 0.1, appliedLost: 0.1, scope: 'all' },
-  });
+  sim = await startFaultySim(5);
   store = RunStore.open(path.join(mkdtempSync(path.join(os.tmpdir(), 'okta-action-audit-')), 'runs.db'));
 });
 afterAll(async () => {

@@ -7,17 +7,13 @@ import { SswsAuth } from '../../src/okta/auth.js';
 import { OktaClient } from '../../src/okta/client.js';
 import { getOperation } from '../../src/okta/lifecycle.js';
 import { parseOrgUrl } from '../../src/okta/org-url.js';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import type { Simulator } from '../../src/sim/index.js';
+import { startFaultySim } from '../helpers/faulty-sim.js';
 import { attemptGaps, memoryJournal } from './memory-journal.js';
 
 let sim: Simulator;
 beforeAll(async () => {
-  sim = await startSimulator({
-    users: 0,
-    latencyMs: { min: 0, max: 2 },
-    buckets: { read: { limit: null }, write: { limit: null }, list: { limit: null } },
-    faults: { seed: 11, rate500: 0.1, rate503: 0.1, reset: 0.1, appliedLost: 0.1, scope: 'all' },
-  });
+  sim = await startFaultySim(11);
 });
 afterAll(async () => sim.close());
 

@@ -8,7 +8,7 @@ import { prepareItems } from '../../src/engine/prepare.js';
 import { executeRun } from '../../src/engine/run.js';
 import { SswsAuth } from '../../src/okta/auth.js';
 import { OktaClient } from '../../src/okta/client.js';
-import { getOperation } from '../../src/okta/lifecycle.js';
+import { getOperation, type LifecycleOperation } from '../../src/okta/lifecycle.js';
 import { parseOrgUrl } from '../../src/okta/org-url.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { attemptGaps, memoryJournal } from './memory-journal.js';
@@ -99,33 +99,32 @@ it('an intent committed when the stop comes stays resumable: its write is not se
   expect(sim.requests().find((r) => r.userId === users[0]!.id && r.method === 'GET')?.path).toContain(users[0]!.id);
 });
 
-it("resume logs the unanswered write of an earlier process (attempt 0, no status) before its fresh read", async () => {
-  const user = sim.addUser({ login: 'stop.unrecorded@corp.example', status: 'ACTIVE' });
+
+/** One user's run stopped while its intent commits, then resumed with a journal: the resumed run's events. */
+async function resumedAfterIntent(login: string, operation: LifecycleOperation) {
+  const user = sim.addUser({ login, status: 'ACTIVE' });
   const items = prepareItems([user.profile.login]);
   const stop = new AbortController();
-  await executeRun(items, { operation: suspend }, { client, governor: governorFor(), journal: memoryJournal(() => stop.abort()), signal: stop.signal });
+  await executeRun(items, { operation }, { client, governor: governorFor(), journal: memoryJournal(() => stop.abort()), signal: stop.signal });
   expect(items[0]).toMatchObject({ phase: 'intent', outcome: null });
   const resumed = memoryJournal();
-  await executeRun(items, { operation: suspend }, { client, governor: governorFor(), journal: resumed });
+  await executeRun(items, { operation }, { client, governor: governorFor(), journal: resumed });
   expect(items[0]!.outcome).toBe('changed');
-  expect(resumed.events.map((e) => [e.method, e.route, e.attempt, e.status, e.error])).toEqual([
+  return resumed.events;
+}
+
+it("resume logs the unanswered write of an earlier process (attempt 0, no status) before its fresh read", async () => {
+  const events = await resumedAfterIntent('stop.unrecorded@corp.example', suspend);
+  expect(events.map((e) => [e.method, e.route, e.attempt, e.status, e.error])).toEqual([
     ['POST', '/api/v1/users/{id}/lifecycle/suspend', 0, null, 'no answer recorded: the process that may have sent it ended first'],
     ['GET', '/api/v1/users/{id}', 1, 200, null],
     ['POST', '/api/v1/users/{id}/lifecycle/suspend', 1, 200, null],
   ]);
-  expect(attemptGaps(resumed.events)).toEqual([]);
+  expect(attemptGaps(events)).toEqual([]);
 });
 
 it('logs no unanswered write for contain, whose steps share one intent (which was in flight cannot be told)', async () => {
-  const user = sim.addUser({ login: 'stop.contain@corp.example', status: 'ACTIVE' });
-  const items = prepareItems([user.profile.login]);
-  const contain = getOperation('contain')!;
-  const stop = new AbortController();
-  await executeRun(items, { operation: contain }, { client, governor: governorFor(), journal: memoryJournal(() => stop.abort()), signal: stop.signal });
-  expect(items[0]).toMatchObject({ phase: 'intent', outcome: null });
-  const resumed = memoryJournal();
-  await executeRun(items, { operation: contain }, { client, governor: governorFor(), journal: resumed });
-  expect(items[0]!.outcome).toBe('changed');
-  expect(resumed.events.filter((e) => e.attempt === 0)).toEqual([]);
-  expect(resumed.events.map((e) => e.method)).toEqual(['GET', 'POST', 'DELETE']);
+  const events = await resumedAfterIntent('stop.contain@corp.example', getOperation('contain')!);
+  expect(events.filter((e) => e.attempt === 0)).toEqual([]);
+  expect(events.map((e) => e.method)).toEqual(['GET', 'POST', 'DELETE']);
 });
