@@ -89,7 +89,8 @@ export async function finishCommand(done: CompletedRun, reportPath: string | und
     const r = reportItem(i);
     lines.push(`  ! ${JSON.stringify(i.input)} → ${r.outcome}${i.error ? `: ${i.error.errorSummary}` : i.note ? `: ${i.note}` : ''}`);
   }
-  if (done.result.aborted) lines.push(`Aborted before any change: ${done.result.aborted.reason}. Raise --max-changes if that is intended.`);
+  const aborted = done.result.aborted;
+  if (aborted) lines.push(`Aborted before any change: the plan would change ${aborted.wouldChange} users, more than --max-changes ${aborted.limit}. Raise --max-changes if that is intended.`);
   if (done.result.interrupted) lines.push(`Interrupted: finish it with  okta-action resume ${done.header.runId}`);
   if (reportError) lines.push(`The report could not be written to ${reportPath} (${reportError}); the run is kept: okta-action show ${done.header.runId} --report FILE`);
   // A run kept in no store (the demo's) has an id that no other command can find: not shown.

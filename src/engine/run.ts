@@ -84,7 +84,8 @@ export interface RunResult {
   /** Items per outcome at the end, those settled before the run included; the rest stayed pending. */
   counts: Partial<Record<Outcome, number>>;
   /** Set when a blast-radius limit stopped the run before any change. */
-  aborted: { reason: string; wouldChange: number } | null;
+  /** The plan would change more users than `limit` (the run's max changes): nothing was changed. `reason` says so in words. */
+  aborted: { reason: string; wouldChange: number; limit: number } | null;
   /** True when the signal stopped the run early; unfinished items stay pending for resume. */
   interrupted: boolean;
 }
@@ -304,7 +305,8 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
   let aborted: RunResult['aborted'] = null;
   if (twoPhase && !interrupted) {
     if (planned.length > (settings.maxChanges as number)) {
-      aborted = { reason: `the plan would change ${planned.length} users, more than --max-changes ${settings.maxChanges}`, wouldChange: planned.length };
+      const limit = settings.maxChanges as number;
+      aborted = { reason: `the plan would change ${planned.length} users, more than the run's limit of ${limit} changes`, wouldChange: planned.length, limit };
       for (const { item, user } of planned) finish(item, 'would_change', { statusAfter: user.status, note: 'run aborted before any change' });
     } else {
       for (const [k, { item, user, resumed }] of planned.entries()) {

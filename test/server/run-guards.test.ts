@@ -43,6 +43,9 @@ describe('run guards', () => {
     const capped = await start(w.id, { dryRun: false, confirm: 105 });
     expect(capped.status).toBe('aborted');
     expect(capped.error).toMatch(/105 users, more than .*100/);
+    // In the console's words: its field is Max changes; the CLI's flag means nothing here.
+    expect(capped.error).toContain('more than Max changes (100)');
+    expect(capped.error).not.toContain('--max-changes');
     expect(capped.counts.changed ?? 0).toBe(0);
     for (const u of victims) expect(sim.getUser(u.id)!.status).toBe('ACTIVE');
 

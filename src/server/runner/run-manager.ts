@@ -113,7 +113,9 @@ export class RunManager {
       (done) => {
         this.#deps.known.remember(resolvedIdentities(done.items()));
         const status = done.header.status as 'finished' | 'aborted' | 'interrupted';
-        const note = done.result.aborted?.reason ?? null;
+        const aborted = done.result.aborted;
+        // The console names its own field (the engine's words are neutral, the CLI names --max-changes).
+        const note = aborted ? `Stopped before any change: the plan would change ${aborted.wouldChange} users, more than Max changes (${aborted.limit}). Raise Max changes on the run if that is intended.` : null;
         const counts = Object.fromEntries(Object.entries(done.header.summary).filter(([k, n]) => k !== 'total' && n > 0));
         run.end(status, this.#now(), { counts, done: Object.values(counts).reduce((a, n) => a + n, 0), error: note });
         this.#claims.release(claim);
