@@ -69,6 +69,22 @@ export function notRestored(inverse: OperationName, items: Iterable<Item>): { in
 }
 
 /**
+ * In words, per status before the run: the users an undo (`inverse`) cannot put back exactly, so the
+ * analyst can follow up (e.g. expire_password). Shown before an undo, by the CLI and the console.
+ */
+export function notRestoredNotes(inverse: OperationName, runId: string, items: Iterable<Item>): string[] {
+  const op = getOperation(inverse);
+  if (!op) return [];
+  const byStatus = new Map<string, string[]>();
+  for (const t of notRestored(inverse, items)) byStatus.set(t.before, [...(byStatus.get(t.before) ?? []), t.input]);
+  return [...byStatus].map(([status, inputs]) => {
+    const shown = inputs.slice(0, 5).map((i) => JSON.stringify(i)).join(', ');
+    return `${inputs.length} user${inputs.length === 1 ? ' was' : 's were'} ${status} before run ${runId}; ${op.label} leaves them ${op.target}, not ${status}` +
+      ` (${shown}${inputs.length > 5 ? ', …' : ''}).${status === 'PASSWORD_EXPIRED' ? ' Run expire_password on them if their password must still be changed.' : ''}`;
+  });
+}
+
+/**
  * What undoing a run means: the inverse operation for each user it changed. Only suspend and
  * unsuspend have an inverse; for every other operation the table says why it cannot be undone
  * (`irreversible`), and undo refuses with that reason before anything is sent.

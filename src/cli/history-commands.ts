@@ -4,7 +4,7 @@ import { auditJsonl } from '../app/audit.js';
 import { execute, startRun } from '../app/action.js';
 import { closeAuth, resolveAuthFromFlags, verifyCredentials, type AuthFlags, type AuthPurpose } from '../app/credentials.js';
 import type { Item } from '../engine/types.js';
-import { assertNotUndone, expectedStatuses, notRestored, shownStatus, storedReportHeader, planStoredUndo, runInfoOrThrow, runToResume, settingsOf, type UndoPlan } from '../app/history.js';
+import { assertNotUndone, expectedStatuses, notRestoredNotes, shownStatus, storedReportHeader, planStoredUndo, runInfoOrThrow, runToResume, settingsOf, type UndoPlan } from '../app/history.js';
 import { storedSource } from '../app/keeper.js';
 import { writeReport } from '../engine/report.js';
 import { unsettledCount } from '../engine/source.js';
@@ -29,18 +29,7 @@ const orgOf = (origin: string) => parseOrgUrl(origin, { allowedHosts: [new URL(o
 
 /** Before an undo: the users it cannot put back exactly, so the analyst can follow up (e.g. expire_password). */
 function warnNotRestored(plan: UndoPlan, runId: string, items: Iterable<Item>): void {
-  const lost = notRestored(plan.operation, items);
-  if (!lost.length) return;
-  const op = getOperation(plan.operation)!;
-  const byStatus = new Map<string, string[]>();
-  for (const t of lost) byStatus.set(t.before, [...(byStatus.get(t.before) ?? []), t.input]);
-  for (const [status, inputs] of byStatus) {
-    const shown = inputs.slice(0, 5).map((i) => JSON.stringify(i)).join(', ');
-    process.stderr.write(
-      `Note: ${inputs.length} user${inputs.length === 1 ? ' was' : 's were'} ${status} before run ${runId}; ${op.label} leaves them ${op.target}, not ${status}` +
-        ` (${shown}${inputs.length > 5 ? ', …' : ''}).${status === 'PASSWORD_EXPIRED' ? ' Run expire_password on them if their password must still be changed.' : ''}\n`,
-    );
-  }
+  for (const note of notRestoredNotes(plan.operation, runId, items)) process.stderr.write(`Note: ${note}\n`);
 }
 
 export function registerHistory(program: Command): void {

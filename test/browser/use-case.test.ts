@@ -8,7 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/sim/index.js';
-import { ADMIN_PASSWORD, makeConsole, startSim, type TestConsole } from '../server/helpers.js';
+import { ADMIN_PASSWORD, login, makeConsole, pasteCollection, startSim, waitForRun, type TestConsole } from '../server/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.resolve('test-artifacts/screenshots');
@@ -165,6 +165,24 @@ describe('the console in a browser', () => {
     await page.waitForSelector('#workflow-config .notice-ok');
     expect(await page.textContent('#workflow-config .notice-ok')).toBe('Saved (this workflow only).');
     expect(await page.$('#workflow-config .field.invalid')).toBeNull();
+  });
+
+  it("shows, before an undo, the users it cannot put back exactly (in the Undo card and in the confirmation)", async () => {
+    const admin = await login(consoleApp.app);
+    const expired = sim.addUser({ login: 'browser.expired@corp.example', status: 'PASSWORD_EXPIRED' });
+    const c = await pasteCollection(admin, 'Expired and suspended', [expired.profile.login]);
+    const w = (await admin.post('/api/workflows', { name: 'Suspend expired', collectionId: c.id, config: { action: 'suspend' } })).json();
+    const run = await waitForRun(admin, (await admin.post(`/api/workflows/${w.id}/runs`, { dryRun: false })).json().runId);
+    expect(run.counts).toEqual({ changed: 1 });
+    await page.goto(`${base}/#/runs/${run.id}`);
+    await page.waitForSelector('.undo-note');
+    const note = `Note: 1 user was PASSWORD_EXPIRED before run ${run.id}; Un-suspend User leaves them ACTIVE, not PASSWORD_EXPIRED ("browser.expired@corp.example"). Run expire_password on them if their password must still be changed.`;
+    expect(await page.textContent('.undo-note')).toBe(note);
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); void d.dismiss(); });
+    await page.click('#undo');
+    await expect.poll(() => asked).toContain(note);
+    expect(sim.getUser(expired.id)!.status).toBe('SUSPENDED'); // dismissed: nothing was undone
   });
 
   it('demo mode: a labelled Demo org with the sample "Locked-out users" collection', async () => {

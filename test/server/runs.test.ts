@@ -119,6 +119,25 @@ describe('runs through the console against the simulator', () => {
     expect((await admin.post(`/api/runs/${preview.id}/undo`)).json().message).toMatch(/plan/);
   });
 
+  it('before an undo, names the users it cannot put back exactly: unsuspend leaves a user suspended from PASSWORD_EXPIRED ACTIVE', async () => {
+    const expired = sim.addUser({ login: 'console.expired@corp.example', status: 'PASSWORD_EXPIRED' });
+    const active = sim.addUser({ login: 'console.active@corp.example', status: 'ACTIVE' });
+    const w = await workflow('Suspend two', [expired.profile.login, active.profile.login], 'suspend');
+    const run = await start(w.id, { dryRun: false });
+    expect(run.counts).toEqual({ changed: 2 });
+    const view = (await admin.get(`/api/runs/${run.id}`)).json();
+    expect(view.undo).toMatchObject({ possible: true });
+    expect(view.undo.notes).toEqual([
+      `1 user was PASSWORD_EXPIRED before run ${run.id}; Un-suspend User leaves them ACTIVE, not PASSWORD_EXPIRED ("console.expired@corp.example"). Run expire_password on them if their password must still be changed.`,
+    ]);
+    // The history list does not read every run's users.
+    expect((await admin.get('/api/runs')).json().runs.find((r: { id: string }) => r.id === run.id).undo.notes).toEqual([]);
+    const undo = await waitForRun(admin, (await admin.post(`/api/runs/${run.id}/undo`)).json().runId);
+    expect(undo.status).toBe('finished');
+    expect([expired, active].map((u) => sim.getUser(u.id)!.status)).toEqual(['ACTIVE', 'ACTIVE']);
+    expect((await admin.get(`/api/runs/${run.id}`)).json().undo).toMatchObject({ possible: false, notes: [] }); // undone: nothing more to say
+  });
+
   it('stops a live run on request; the rest stays pending', async () => {
     sim.configure({ latencyMs: 40 });
     try {

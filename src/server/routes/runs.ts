@@ -25,7 +25,10 @@ const runAnswer = z.object({
   id: z.string(), kind: z.enum(['preview', 'run', 'undo', 'cli']), action: z.string(), actionLabel: z.string(), org: z.string(), dryRun: z.boolean(), actor: z.string().nullable(),
   workflowId: z.string().nullable(), workflowName: z.string().nullable(), parentRunId: z.string().nullable(), startedAt: z.string(), finishedAt: z.string().nullable(), status: z.string(),
   total: z.number(), counts: z.record(z.string(), z.number()), unfinished: z.number(), error: z.string().nullable(), live: z.boolean(),
-  undo: z.object({ possible: z.boolean(), reason: z.string().nullable(), label: z.string().nullable() }),
+  undo: z.object({
+    possible: z.boolean(), reason: z.string().nullable(), label: z.string().nullable(),
+    notes: z.array(z.string()).describe('The users an undo would not put back exactly, e.g. unsuspend leaves a user suspended from PASSWORD_EXPIRED ACTIVE (in GET /api/runs/{id} only; empty in the history list)'),
+  }),
 });
 
 /** Run results, history and control. Exports, the audit log and the live stream are in run-output.ts. */

@@ -1,3 +1,4 @@
+import { notRestoredNotes } from '../../app/history.js';
 import type { Outcome } from '../../engine/types.js';
 import { getOperation, type OperationName } from '../../okta/lifecycle.js';
 import type { RunSummary } from '../../store/index.js';
@@ -23,18 +24,19 @@ export interface RunView {
   unfinished: number;
   error: string | null;
   live: boolean;
-  undo: { possible: boolean; reason: string | null; label: string | null };
+  /** `notes`: the users an undo would not put back exactly (app/history.ts notRestoredNotes); only in the view of one run, where undo is possible. */
+  undo: { possible: boolean; reason: string | null; label: string | null; notes: string[] };
 }
 
 function undoOf(action: OperationName, dryRun: boolean, status: string, changed: number): RunView['undo'] {
   const op = getOperation(action)!;
   const inverse = op.inverse ? getOperation(op.inverse)! : null;
   const label = inverse ? `Undo (${inverse.label})` : null;
-  if (!inverse) return { possible: false, reason: `${op.label} cannot be undone${op.irreversible ? `: ${op.irreversible}` : '.'}`, label };
-  if (dryRun) return { possible: false, reason: 'A preview changed nothing.', label };
-  if (status === 'running') return { possible: false, reason: 'The run is still going.', label };
-  if (changed === 0) return { possible: false, reason: 'The run changed no user.', label };
-  return { possible: true, reason: null, label };
+  if (!inverse) return { possible: false, reason: `${op.label} cannot be undone${op.irreversible ? `: ${op.irreversible}` : '.'}`, label, notes: [] };
+  if (dryRun) return { possible: false, reason: 'A preview changed nothing.', label, notes: [] };
+  if (status === 'running') return { possible: false, reason: 'The run is still going.', label, notes: [] };
+  if (changed === 0) return { possible: false, reason: 'The run changed no user.', label, notes: [] };
+  return { possible: true, reason: null, label, notes: [] };
 }
 
 /** What undo depends on beyond the run itself: where the integration points now, and the undos already run. */
@@ -105,7 +107,12 @@ function fromStore(s: RunSummary): RunView {
 /** One run as the console shows it: from the console's record when it started it, else from the store. */
 export function runView(ctx: ConsoleContext, runId: string): RunView | null {
   const v = storedView(ctx, runId);
-  return v && { ...v, undo: undoNow(v, undoContext(ctx, [runId])) };
+  if (!v) return null;
+  const undo = undoNow(v, undoContext(ctx, [runId]));
+  const inverse = getOperation(v.action)?.inverse;
+  // The users it changed are read only for a run that can be undone now (one pass over its changed items).
+  const notes = undo.possible && inverse ? notRestoredNotes(inverse as OperationName, runId, ctx.store.iterateItems(runId, 'changed')) : [];
+  return { ...v, undo: { ...undo, notes } };
 }
 
 function storedView(ctx: ConsoleContext, runId: string): RunView | null {

@@ -144,7 +144,8 @@ async function nextStep(app, el, run) {
     const undo = h('button', {
       type: 'button', id: 'undo', disabled: !run.undo.possible, title: run.undo.reason ?? '',
       onclick: async () => {
-        if (!confirm(`${run.undo.label}: put back the ${run.counts.changed} users this run changed (where their status is still what it left)?`)) return;
+        const notes = run.undo.notes.map((n) => `\n\nNote: ${n}`).join('');
+        if (!confirm(`${run.undo.label}: put back the ${run.counts.changed} users this run changed (where their status is still what it left)?${notes}`)) return;
         undo.disabled = true;
         try {
           const { runId } = await app.api.post(`/api/runs/${run.id}/undo`);
@@ -155,6 +156,8 @@ async function nextStep(app, el, run) {
         }
       },
     }, run.undo.label);
-    mount(el, h('section', { class: 'card run-box' }, h('h2', {}, 'Undo'), run.undo.possible ? null : h('p', { class: 'muted' }, run.undo.reason), msg.el, h('div', { class: 'actions' }, undo)));
+    // The users undo cannot put back exactly (e.g. suspended from PASSWORD_EXPIRED: unsuspend leaves them ACTIVE).
+    const notes = run.undo.notes.map((n) => h('p', { class: 'muted undo-note' }, `Note: ${n}`));
+    mount(el, h('section', { class: 'card run-box' }, h('h2', {}, 'Undo'), run.undo.possible ? null : h('p', { class: 'muted' }, run.undo.reason), ...notes, msg.el, h('div', { class: 'actions' }, undo)));
   }
 }
