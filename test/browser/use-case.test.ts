@@ -120,6 +120,7 @@ describe('the console in a browser', () => {
     await shot('07-progress');
     await page.waitForSelector('#results-table');
     await page.waitForSelector('#run-status .badge-finished');
+    await page.waitForFunction(() => document.querySelector('#progress-heading')?.textContent === 'Summary'); // no longer "Progress" once it ended
     await shot('08-results');
 
     // 6. The users are ACTIVE in the results and in the simulator.

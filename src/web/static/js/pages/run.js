@@ -23,6 +23,7 @@ export async function runPage(app, el, id) {
     },
   }, 'Stop');
   const next = h('div');
+  const heading = h('h2', { id: 'progress-heading' }, run.live ? 'Progress' : 'Summary');
   const resultsBox = h('section', { class: 'card', id: 'results', hidden: true });
   const auditBox = h('section', { class: 'card', id: 'audit', hidden: true });
 
@@ -38,6 +39,7 @@ export async function runPage(app, el, id) {
   const ended = async () => {
     run = await app.api.get(`/api/runs/${id}`);
     stop.hidden = true;
+    heading.textContent = 'Summary'; // the run is over: what the box shows now is its summary
     show({ ...run, done: run.total - run.unfinished });
     resultsBox.hidden = false;
     auditBox.hidden = false;
@@ -50,7 +52,7 @@ export async function runPage(app, el, id) {
     el,
     h('header', { class: 'page-head' }, h('h1', {}, `${KIND[run.kind] ?? run.kind}: ${run.workflowName ?? run.actionLabel}`), status),
     h('p', { class: 'muted' }, `${run.actionLabel}${run.dryRun ? ' (plan only: nothing changes)' : ''} on ${run.org} · by ${run.actor ?? '—'} · ${fmtTime(run.startedAt)}`),
-    h('section', { class: 'card' }, h('h2', {}, run.live ? 'Progress' : 'Summary'), h('div', { class: 'progress-row' }, progress, progressText, stop), counts, errorMsg.el),
+    h('section', { class: 'card' }, heading, h('div', { class: 'progress-row' }, progress, progressText, stop), counts, errorMsg.el),
     chartBox,
     next,
     resultsBox,
