@@ -120,9 +120,13 @@ async function collectionFor(flags: RunFlags, keeper: OpenedStore | null, dryRun
   if (!flags.action) throw new UsageError(`Choose an action with --action (${OPERATION_NAMES.join(', ')}).`);
   if (!flags.input) throw new UsageError("Give the data collection with --input FILE (or '-' for stdin).");
   const collection = await readDataCollectionFile(flags.input, { format: flags.inputFormat, column: flags.column, maxBytes: flags.maxInputBytes, sourceName: flags.input });
+  const source = flags.input === '-' ? 'stdin' : flags.input;
+  // An empty or wrong export must not pass for a run that did its job (an orchestrator reads exit 0 as success).
+  if (collection.identities.length === 0)
+    throw new UsageError(`${source} holds no identities${collection.skipped > 0 ? ` (${collection.skipped} other object${collection.skipped === 1 ? '' : 's'}, not identities)` : ''}: nothing to ${dryRun ? 'plan' : 'run'}.`);
   // A ThreatQ export or a STIX bundle may hold other objects (IP addresses, indicators): say how many were left out.
   if (collection.skipped > 0)
-    process.stderr.write(`${flags.input === '-' ? 'stdin' : flags.input}: ${collection.identities.length} identit${collection.identities.length === 1 ? 'y' : 'ies'}; ${collection.skipped} other object${collection.skipped === 1 ? '' : 's'} (not identities) left out.\n`);
+    process.stderr.write(`${source}: ${collection.identities.length} identit${collection.identities.length === 1 ? 'y' : 'ies'}; ${collection.skipped} other object${collection.skipped === 1 ? '' : 's'} (not identities) left out.\n`);
   return { action: flags.action, identities: collection.identities, parent: null };
 }
 

@@ -139,6 +139,36 @@ describe('data collection formats', () => {
     expect(r.stderr).toContain(`${input}: 1 identity; 2 other objects (not identities) left out.\n`);
   });
 
+  it('refuses a data collection with no identities (exit 2, one line, no run kept): an empty export is not a finished job', async () => {
+    const store = path.join(dir, 'empty-runs.db');
+    const cases: [string, string][] = [
+      [file('empty.txt', ''), 'holds no identities: nothing to run.'],
+      [file('only-header.csv', 'email\n'), 'holds no identities: nothing to run.'],
+      [file('tq-no-identity.json', JSON.stringify({ data: [{ type: 'Email Address', value: 'x@corp.example' }] })), 'holds no identities (1 other object, not identities): nothing to run.'],
+    ];
+    const before = sim.requests().length;
+    for (const [input, says] of cases) {
+      const r = await runCli(['run', '--action', 'suspend', '--yes', '--input', input, '--store', store], { env });
+      expect(r.code, input).toBe(2);
+      expect(r.stderr).toBe(`okta-action: ${input} ${says}\n`);
+    }
+    const plan = await runCli(['plan', '--action', 'suspend', '--input', cases[0]![0], '--store', store], { env });
+    expect([plan.code, plan.stderr]).toEqual([2, `okta-action: ${cases[0]![0]} holds no identities: nothing to plan.\n`]);
+    expect((await runCli(['runs', '--json', '--store', store], { env })).stdout.trim()).toBe('[]');
+    expect(sim.requests().slice(before).filter((q) => q.method === 'POST')).toEqual([]);
+  });
+
+  it('reads a one-column CSV on stdin without a format: its header word is no identity (it once suspended a user named "email")', async () => {
+    const email = add('email', 'ACTIVE');
+    const a = add('stdin.onecol@corp.example', 'ACTIVE');
+    const out = path.join(dir, 'onecol.json');
+    const r = await runCli(['run', '--action', 'suspend', '--input', '-', '--report', out], { env, input: `email\n${a.profile.login}\n` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(report(out).items.map((i) => i.input)).toEqual([a.profile.login]);
+    expect(sim.getUser(email.id)!.status).toBe('ACTIVE');
+    expect(sim.getUser(a.id)!.status).toBe('SUSPENDED');
+  });
+
   it('reads a collection on stdin and honours --column', async () => {
     const a = add('stdin.user@corp.example', 'ACTIVE');
     const out = path.join(dir, 'stdin.json');

@@ -31,7 +31,8 @@ describe('detectFormat by content', () => {
     ['Name,"E-mail",LOGIN\r\nA,a@x.com,alice', 'csv'],
     ['"okta_id",display\n00u1a2b3c4d5e6f7g8h9,A', 'csv'],
     ['name,mail\nA,a@x.com', 'text'], // no known column: a list that happens to hold commas
-    ['email\na@x.com', 'text'], // no comma
+    ['email\na@x.com', 'csv'], // no comma, but the first line is a column name alone: a one-column CSV
+    ['emails\na@x.com', 'text'], // not a column name
     ['alice@x.com\nbob@x.com', 'text'],
     ['"email,x\nbob', 'text'], // first line is not a complete CSV record
     ['', 'text'],
@@ -104,6 +105,15 @@ describe('encoding', () => {
     expect(inputError(() => readDataCollection(bytes)).message).toBe(
       'input is not UTF-8 (byte 0xC3 on line 3, at byte offset 12): save it as UTF-8',
     );
+  });
+
+  it('refuses UTF-16 without a byte order mark (a NUL between letters), in both byte orders', () => {
+    const text = 'alice@example.com\nbob@example.com\n';
+    for (const [bytes, order] of [[Buffer.from(text, 'utf16le'), 'little'], [Buffer.from(text, 'utf16le').swap16(), 'big']] as const) {
+      expect(inputError(() => readDataCollection(bytes, { sourceName: 'users.txt' })).message, order).toBe(
+        'users.txt is UTF-16 without a byte order mark (a NUL byte between its characters), not UTF-8: save it as UTF-8',
+      );
+    }
   });
 
   it('lets NUL bytes through to checkIdentity without crashing any reader', () => {

@@ -45,6 +45,30 @@ describe('STIX 2.1 bundles', () => {
     expect(readDataCollection(STIX_BUNDLE).format).toBe('stix');
   });
 
+  it("takes a user-account's login when its user_id is a Unix UID or a Windows SID, not an Okta id", () => {
+    const bundle = { type: 'bundle', objects: [
+      { type: 'user-account', id: 'user-account--unix', user_id: '1001', account_login: 'james.allen', account_type: 'unix' },
+      { type: 'user-account', id: 'user-account--ad', user_id: 'S-1-5-21-1004336348-1177238915-682003330-512', account_login: 'linus.lee@example.com' },
+      { type: 'user-account', id: 'user-account--okta', user_id: '00u1a2b3c4d5e6f7g8h9', account_login: 'someone.else@example.com' },
+      { type: 'user-account', id: 'user-account--uid-only', user_id: '1002' }, // nothing better: tried, and reported if no user matches
+    ] };
+    expect(readDataCollection(JSON.stringify(bundle)).identities).toEqual(['james.allen', 'linus.lee@example.com', '00u1a2b3c4d5e6f7g8h9', '1002']);
+  });
+
+  it('takes only identities that are people: not an organization, group, sector or system, nor where a sighting was seen', () => {
+    const bundle = { type: 'bundle', objects: [
+      { type: 'identity', id: 'identity--cti', identity_class: 'organization', name: 'ACME CTI', contact_information: 'evelyn.kahn@example.com' },
+      { type: 'identity', id: 'identity--sector', identity_class: 'class', name: 'Financial Services' },
+      { type: 'identity', id: 'identity--team', identity_class: 'group', name: 'Red team', contact_information: 'red@example.com' },
+      { type: 'identity', id: 'identity--host', identity_class: 'system', name: 'build-01' },
+      { type: 'identity', id: 'identity--analyst', identity_class: 'individual', name: 'Ana Lyst', contact_information: 'ana@example.com' },
+      { type: 'identity', id: 'identity--victim', identity_class: 'individual', name: 'Vic Tim', contact_information: 'vic@example.com' },
+      { type: 'identity', id: 'identity--who', identity_class: 'unknown', name: 'who@example.com' },
+      { type: 'sighting', id: 'sighting--1', sighting_of_ref: 'indicator--1', where_sighted_refs: ['identity--analyst'] },
+    ] };
+    expect(readDataCollection(JSON.stringify(bundle))).toEqual({ format: 'stix', identities: ['vic@example.com', 'who@example.com'], skipped: 6 });
+  });
+
   it('reads an identity without contact_information by its name', () => {
     const bundle = { type: 'bundle', objects: [{ type: 'identity', id: 'identity--1', name: 'mallory' }] };
     expect(readDataCollection(JSON.stringify(bundle), { format: 'stix' }).identities).toEqual(['mallory']);

@@ -21,8 +21,19 @@ describe('text lists', () => {
     expect(readDataCollection('', { sourceName: 'empty.txt' })).toEqual({ format: 'text', identities: [], skipped: 0 });
   });
 
-  it('does not treat a single-column first line as a CSV header', () => {
-    expect(readDataCollection('email\nbob@example.com\n').identities).toEqual(['email', 'bob@example.com']);
+  it('reads a list headed by an identity column name alone as a one-column CSV: the header word is no identity', () => {
+    // Read as a plain list, "email" went to Okta as a login shortname, and a user of that name was suspended.
+    expect(readDataCollection('email\nbob@example.com\n')).toEqual({ format: 'csv', identities: ['bob@example.com'], skipped: 0 });
+    expect(readDataCollection('\uFEFFLogin\r\nbob@example.com\r\n', { sourceName: 'users.txt' })).toEqual({ format: 'csv', identities: ['bob@example.com'], skipped: 0 });
+    expect(readDataCollection('"id"\n00u1a2b3c4d5e6f7g8h9\n').identities).toEqual(['00u1a2b3c4d5e6f7g8h9']);
+    expect(readDataCollection('email\n').identities).toEqual([]); // the header alone
+    // Said to be text, it is text; a first line that is not a column name is an identity.
+    expect(readDataCollection('email\nbob@example.com\n', { format: 'text' }).identities).toEqual(['email', 'bob@example.com']);
+    expect(readDataCollection('emails\nbob@example.com\n').identities).toEqual(['emails', 'bob@example.com']);
+  });
+
+  it('reads a list whose lines end in CR alone (old Mac, Excel "CSV (Macintosh)") line by line', () => {
+    expect(readDataCollection('a@example.com\rb@example.com\r\rc@example.com\r', { sourceName: 'mac.txt' }).identities).toEqual(['a@example.com', 'b@example.com', 'c@example.com']);
   });
 });
 

@@ -15,9 +15,10 @@ export function decodeInput(data: Buffer | string, sourceName: string): string {
   if (utf16) {
     throw new InputFileError(sourceName, `is ${utf16}, not UTF-8: save it as UTF-8`);
   }
+  let text: string;
   try {
     // ignoreBOM: false (the default) drops a leading UTF-8 BOM.
-    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(data);
   } catch {
     const where = firstInvalidByte(data);
     throw new InputFileError(
@@ -26,10 +27,33 @@ export function decodeInput(data: Buffer | string, sourceName: string): string {
         'save it as UTF-8',
     );
   }
+  // UTF-16 without a byte order mark decodes as "valid" UTF-8 with a NUL between letters: every identity
+  // would be refused one by one. A stray NUL in UTF-8 text stays one identity's problem (checkIdentity).
+  if (data.indexOf(0) !== -1 && looksLikeUtf16(data)) {
+    throw new InputFileError(sourceName, 'is UTF-16 without a byte order mark (a NUL byte between its characters), not UTF-8: save it as UTF-8');
+  }
+  return text;
 }
 
 function hex(byte: number): string {
   return byte.toString(16).toUpperCase().padStart(2, '0');
+}
+
+/**
+ * Text in UTF-16: among the first bytes, the high bytes of its (mostly ASCII) characters are NUL —
+ * most bytes at odd positions (little-endian) or at even ones (big-endian) — and the other bytes are not.
+ */
+function looksLikeUtf16(data: Buffer): boolean {
+  const pairs = Math.min(data.length, 512) >> 1;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < pairs * 2; i += 2) {
+    if (data[i] === 0) even++;
+    if (data[i + 1] === 0) odd++;
+  }
+  const high = Math.max(even, odd);
+  const low = Math.min(even, odd);
+  return pairs >= 4 && high >= pairs * 0.6 && low <= pairs * 0.1;
 }
 
 function utf16ByteOrderMark(data: Buffer): string | null {

@@ -30,13 +30,25 @@ export function familyByExtension(sourceName: string | undefined): FormatFamily 
 
 /**
  * json when the first non-space character opens an array or object; csv when the first line
- * is a header with a comma and a known identity column (or `column`); else text.
+ * is a header with a comma and a known identity column (or `column`), or is that column's name
+ * alone (a one-column CSV); else text.
  */
 export function familyByContent(text: string, column?: string): FormatFamily {
   const first = text.search(/\S/);
   if (first !== -1 && (text[first] === '[' || text[first] === '{')) return 'json';
   const names = column === undefined ? IDENTITY_COLUMNS : [...IDENTITY_COLUMNS, columnKey(column)];
-  return headerCells(text).some((cell) => names.includes(columnKey(cell))) ? 'csv' : 'text';
+  return headerCells(text).some((cell) => names.includes(columnKey(cell))) || isLoneHeader(text, names) ? 'csv' : 'text';
+}
+
+/**
+ * Whether a list's first line is only the name of an identity column ("email", "login", …): a
+ * one-column CSV export read as a plain list would send its header word to Okta as a login
+ * shortname, and a user of that name would be changed.
+ */
+export function isLoneHeader(text: string, names: readonly string[] = IDENTITY_COLUMNS): boolean {
+  const end = text.search(/\r|\n/);
+  const line = (end === -1 ? text : text.slice(0, end)).replace(/^\uFEFF/, '').replace(/^"(.*)"$/, '$1');
+  return names.includes(columnKey(line));
 }
 
 function headerCells(text: string): string[] {

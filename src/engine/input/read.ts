@@ -2,7 +2,7 @@ import { UsageError } from '../../okta/errors.js';
 import { readCsvTable } from './csv-reader.js';
 import { decodeInput } from './decode.js';
 import { INPUT_DEFAULTS } from './defaults.js';
-import { type FormatFamily, familyByContent, familyByExtension } from './detect.js';
+import { type FormatFamily, familyByContent, familyByExtension, isLoneHeader } from './detect.js';
 import { InputFileError } from './errors.js';
 import { readJsonDocument } from './json-reader.js';
 import { isStixBundle } from './json-shapes.js';
@@ -22,8 +22,10 @@ export function readDataCollection(data: Buffer | string, options: ReadOptions =
   if (size > maxBytes) throw tooLarge(sourceName, size, maxBytes);
   const text = decodeInput(data, sourceName);
   const byContent = options.format === undefined && familyByExtension(sourceName) === null;
-  const family: FormatFamily =
-    familyOf(options.format) ?? familyByExtension(sourceName) ?? familyByContent(text, options.column);
+  const declared = familyOf(options.format);
+  let family: FormatFamily = declared ?? familyByExtension(sourceName) ?? familyByContent(text, options.column);
+  // A .txt (or pasted) list headed by a column name is a one-column CSV: its header is no identity.
+  if (family === 'text' && declared === null && isLoneHeader(text)) family = 'csv';
   if (options.column !== undefined && family !== 'csv') {
     throw new InputFileError(
       sourceName,

@@ -1,14 +1,17 @@
 import { InputFileError } from './errors.js';
-import { looksLikeEmail } from './identity.js';
+import { identityKind, looksLikeEmail } from './identity.js';
 import { type Extracted, type JsonObject, describe, isObject, own, ownString } from './json-shapes.js';
 
 /**
  * The identities of a STIX 2.1 bundle, in order:
- *  - user-account → user_id, else account_login
- *  - identity     → contact_information when it is an email, else name
+ *  - user-account → user_id when it is an Okta user id, else account_login, else user_id (STIX's
+ *    user_id is mostly a Unix UID or a Windows SID: "1001", "S-1-5-21-…")
+ *  - identity     → contact_information when it is an email, else name; only a person
+ *    (identity_class individual, unknown or none): an organization, a group, a sector ("class")
+ *    or a system is not an account
  *  - email-addr   → value
- * Every other object is skipped, and so is an identity that is the author of objects in the
- * bundle (created_by_ref): that is the producer of the intelligence, not a target.
+ * Every other object is skipped, and so is an identity that reports the intelligence: the author
+ * of objects in the bundle (created_by_ref) or where a sighting was seen (where_sighted_refs).
  */
 export function readStixBundle(bundle: JsonObject, sourceName: string): Extracted {
   const objects = own(bundle, 'objects');
@@ -19,7 +22,7 @@ export function readStixBundle(bundle: JsonObject, sourceName: string): Extracte
       `is a STIX bundle whose "objects" is ${describe(objects)}: a bundle holds {"type":"bundle","objects":[…]}`,
     );
   }
-  const authors = authorIds(objects);
+  const authors = reporterIds(objects);
   const identities: string[] = [];
   let skipped = 0;
   for (const object of objects) {
@@ -32,11 +35,16 @@ export function readStixBundle(bundle: JsonObject, sourceName: string): Extracte
 
 function identityOf(object: JsonObject, authors: ReadonlySet<string>): string | undefined {
   switch (own(object, 'type')) {
-    case 'user-account':
-      return ownString(object, 'user_id') ?? ownString(object, 'account_login');
+    case 'user-account': {
+      const userId = ownString(object, 'user_id');
+      if (userId !== undefined && identityKind(userId.trim()) === 'id') return userId;
+      return ownString(object, 'account_login') ?? userId;
+    }
     case 'identity': {
       const id = own(object, 'id');
       if (typeof id === 'string' && authors.has(id)) return undefined;
+      const kind = own(object, 'identity_class');
+      if (kind !== undefined && kind !== 'individual' && kind !== 'unknown') return undefined;
       const contact = ownString(object, 'contact_information');
       return contact !== undefined && looksLikeEmail(contact) ? contact : ownString(object, 'name');
     }
@@ -47,11 +55,15 @@ function identityOf(object: JsonObject, authors: ReadonlySet<string>): string | 
   }
 }
 
-function authorIds(objects: unknown[]): Set<string> {
-  const authors = new Set<string>();
+/** The identities that report the intelligence: authors (created_by_ref) and where sightings were seen (where_sighted_refs). */
+function reporterIds(objects: unknown[]): Set<string> {
+  const reporters = new Set<string>();
   for (const object of objects) {
-    const author = isObject(object) ? own(object, 'created_by_ref') : undefined;
-    if (typeof author === 'string') authors.add(author);
+    if (!isObject(object)) continue;
+    const author = own(object, 'created_by_ref');
+    if (typeof author === 'string') reporters.add(author);
+    const seenAt = own(object, 'where_sighted_refs');
+    if (Array.isArray(seenAt)) for (const ref of seenAt) if (typeof ref === 'string') reporters.add(ref);
   }
-  return authors;
+  return reporters;
 }
