@@ -112,7 +112,7 @@ describe('run guards', () => {
       expect(run.undo.possible).toBe(true);
       await configureOrg(admin, other);
       const moved = (await admin.get(`/api/runs/${run.id}`)).json();
-      expect(moved.undo).toEqual({ possible: false, reason: `The run was on ${sim.url}; the integration now points at ${other.url}.`, label: 'Undo (Un-suspend User)' });
+      expect(moved.undo).toEqual({ possible: false, reason: `The run was on ${sim.url}; the integration now points at ${other.url}.`, label: 'Undo (Un-suspend User)', notes: [] });
       expect((await admin.get('/api/runs')).json().runs.find((r: { id: string }) => r.id === run.id).undo).toEqual(moved.undo);
       const refused = await admin.post(`/api/runs/${run.id}/undo`);
       expect(refused.statusCode).toBe(409);
