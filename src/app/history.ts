@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UsageError } from '../okta/errors.js';
+import { parseOrgUrl, type OrgUrl } from '../okta/org-url.js';
 import { getOperation, type OperationName } from '../okta/lifecycle.js';
 import type { Item, RequestEvent, RunHeader } from '../engine/types.js';
 import type { RunInfo, RunStore } from '../store/index.js';
@@ -26,19 +27,49 @@ export function settingsOf(header: RunHeader): ActionSettings {
 
 /** The run without its items (they are streamed where needed), or a usage error naming the store. */
 export function runInfoOrThrow(store: RunStore, runId: string): RunInfo {
-  const run = store.runInfo(runId);
-  if (!run) throw new UsageError(`No run ${runId} in ${store.path}: see okta-action runs.`);
+  // Run ids are lower-case UUIDs: one pasted in capitals (or with spaces around it) names the same run.
+  const run = store.runInfo(runId) ?? store.runInfo(runId.trim().toLowerCase());
+  if (!run) throw new UsageError(`No run ${shownRunId(runId)} in ${store.path}: see okta-action runs.`);
   return run;
+}
+
+/** A run id as an error message may show it: control characters escaped, and at most 60 characters. */
+export function shownRunId(runId: string): string {
+  const short = runId.length > 60 ? `${runId.slice(0, 60)}… (${runId.length} characters)` : runId;
+  return /[\p{Cc}\s]/u.test(short) ? JSON.stringify(short) : short;
 }
 
 /** Pick the run to resume: the one named, or the latest unfinished (without its items: the engine streams them). */
 export function runToResume(store: RunStore, runId: string | undefined): RunInfo {
   const id = runId ?? store.latestUnfinishedRun();
-  if (!id) throw new UsageError(`No unfinished run in ${store.path}.`);
-  const run = store.runInfo(id);
-  if (!run) throw new UsageError(`No run ${id} in ${store.path}: see okta-action runs.`);
-  if (run.status !== 'running') throw new UsageError(`Run ${id} is already ${run.status}; nothing to resume.`);
+  if (!id) throw new UsageError(`No interrupted run in ${store.path} (runs still in progress in another process are theirs to finish).`);
+  const run = runInfoOrThrow(store, id);
+  if (run.status !== 'running') throw new UsageError(`Run ${run.header.id} is already ${run.status}; nothing to resume.`);
   return run;
+}
+
+/**
+ * A run is continued once, after it ended: a second continuation would send its deferred identities
+ * again (and a resumed one would take credit for the other's changes), and a run not yet ended may
+ * still settle identities of its own. A plan (`dryRun`) changes nothing, so only runs that send are held to it.
+ */
+export function assertContinuable(store: RunStore, parent: RunInfo, dryRun: boolean): void {
+  const id = parent.header.id;
+  if (parent.status === 'running') {
+    if (store.isRunHeld(id)) throw new UsageError(`Run ${id} is still going in another process: continue it once it has finished.`);
+    throw new UsageError(`Run ${id} was interrupted: finish it with  okta-action resume ${id}  before continuing it.`);
+  }
+  if (dryRun) return;
+  const next = store.continuationsOf(id).find((c) => !c.dryRun && c.status !== 'aborted');
+  if (!next) return;
+  if (next.status === 'finished') throw new UsageError(`Run ${id} was already continued by run ${next.id}: go on from that one (okta-action run --continue ${next.id}).`);
+  if (store.isRunHeld(next.id)) throw new UsageError(`Run ${id} is being continued by run ${next.id} in another process.`);
+  throw new UsageError(`Run ${id} was continued by run ${next.id}, which was interrupted: finish it with  okta-action resume ${next.id}.`);
+}
+
+/** The org of a kept run, as a client may use it (its host was allowed when the run was created). */
+export function storedOrg(origin: string): OrgUrl {
+  return parseOrgUrl(origin, { allowedHosts: [new URL(origin).hostname] });
 }
 
 /** The identities an earlier run deferred because of Objects Per Run, in input order (`items`: its deferred ones will do). */
@@ -110,10 +141,23 @@ export function assertNotUndone(store: RunStore, runId: string): void {
   }
 }
 
-/** planUndo over the run's changed items, read from the store a page at a time. */
+/**
+ * Only a run that has ended can be undone: what a run still going (or interrupted, then resumed)
+ * changes after its undo would stay changed, and the once-only rule would then refuse to undo it.
+ */
+export function assertEnded(store: RunStore, run: RunInfo): void {
+  if (run.status !== 'running') return;
+  const id = run.header.id;
+  if (store.isRunHeld(id)) throw new UsageError(`Run ${id} is still going in another process: undo it once it has finished (nothing was changed).`);
+  throw new UsageError(`Run ${id} was interrupted: finish it with  okta-action resume ${id}  before undoing it (nothing was changed).`);
+}
+
+/** planUndo over the run's changed items, read from the store a page at a time; the run must have ended. */
 export function planStoredUndo(store: RunStore, runId: string): UndoPlan & { run: RunInfo } {
   const run = runInfoOrThrow(store, runId);
-  return { ...planUndo(run, store.iterateItems(runId, 'changed')), run };
+  const plan = planUndo(run, store.iterateItems(runId, 'changed'));
+  assertEnded(store, run);
+  return { ...plan, run };
 }
 
 /** For an undo run: the status each user was left in by the run it undoes. */

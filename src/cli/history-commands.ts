@@ -4,7 +4,7 @@ import { auditJsonl } from '../app/audit.js';
 import { execute, startRun } from '../app/action.js';
 import { closeAuth, resolveAuthFromFlags, verifyCredentials, type AuthFlags, type AuthPurpose } from '../app/credentials.js';
 import type { Item } from '../engine/types.js';
-import { assertNotUndone, expectedStatuses, notRestoredNotes, shownStatus, storedReportHeader, planStoredUndo, runInfoOrThrow, runToResume, settingsOf, type UndoPlan } from '../app/history.js';
+import { assertNotUndone, expectedStatuses, notRestoredNotes, shownStatus, storedOrg, storedReportHeader, planStoredUndo, runInfoOrThrow, runToResume, settingsOf, type UndoPlan } from '../app/history.js';
 import { storedSource } from '../app/keeper.js';
 import { writeReport } from '../engine/report.js';
 import { unsettledCount } from '../engine/source.js';
@@ -24,8 +24,6 @@ interface StoreFlags extends AuthFlags {
   report?: string;
 }
 
-/** The org a stored run belongs to (validated when the run was created). */
-const orgOf = (origin: string) => parseOrgUrl(origin, { allowedHosts: [new URL(origin).hostname] });
 
 /** Before an undo: the users it cannot put back exactly, so the analyst can follow up (e.g. expire_password). */
 function warnNotRestored(plan: UndoPlan, runId: string, items: Iterable<Item>): void {
@@ -46,7 +44,7 @@ export function registerHistory(program: Command): void {
         // The org is the run's, so the credentials are resolved once the run is known.
         const purpose: AuthPurpose = run.header.dryRun ? 'read' : 'write';
         const needs = { groups: settings.protect.groups.length > 0 };
-        const a = (auth = resolveAuthFromFlags(flags, process.env, orgOf(run.header.org), purpose, needs));
+        const a = (auth = resolveAuthFromFlags(flags, process.env, storedOrg(run.header.org), purpose, needs));
         await verifyCredentials(a, purpose, needs);
         const expected = settings.undoOf ? expectedStatuses(planStoredUndo(opened.store, settings.undoOf)) : undefined;
         const source = storedSource(opened.store, run.header.id);
@@ -54,7 +52,7 @@ export function registerHistory(program: Command): void {
         if (!opened.store.isRunHeld(run.header.id))
           process.stderr.write(`Resuming run ${run.header.id} (${run.header.action} on ${run.header.org}): ${unsettledCount(source)} of ${source.total} identities left.\n`);
         process.exitCode = await withRunSignals(source.total, (cb) =>
-          execute({ org: orgOf(run.header.org), auth: a }, settings, run.header, source, opened.keeper, { ...cb, expected }).then((done) => finishCommand(done, flags.report, a.secrets())),
+          execute({ org: storedOrg(run.header.org), auth: a }, settings, run.header, source, opened.keeper, { ...cb, expected }).then((done) => finishCommand(done, flags.report, a.secrets())),
         );
       } finally {
         opened.close();
@@ -121,13 +119,13 @@ export function registerHistory(program: Command): void {
         if (!plan.targets.length) throw new UsageError(`Run ${runId} changed no users; nothing to undo.`);
         const settings = { ...settingsOf(run.header), action: plan.operation, dryRun: false, maxChanges: null, undoOf: runId, objectsPerRun: Math.max(plan.targets.length, 1) };
         const needs = { groups: settings.protect.groups.length > 0 };
-        const a = (auth = resolveAuthFromFlags(flags, process.env, orgOf(run.header.org), 'write', needs));
+        const a = (auth = resolveAuthFromFlags(flags, process.env, storedOrg(run.header.org), 'write', needs));
         await verifyCredentials(a, 'write', needs);
         await confirmUndo(`Undo of run ${runId} (${getOperation(plan.operation)!.label})`, plan.targets.length, { yes: Boolean(flags.yes), inputIsStdin: false });
         const expected = expectedStatuses(plan);
         warnNotRestored(plan, runId, opened.store.iterateItems(runId, 'changed'));
         process.exitCode = await withRunSignals(plan.targets.length, (cb) =>
-          startRun({ org: orgOf(run.header.org), auth: a }, settings, plan.targets.map((t) => t.userId), opened.keeper, { ...cb, expected, parentRunId: runId, actor: process.env.USER ?? null }).then((done) =>
+          startRun({ org: storedOrg(run.header.org), auth: a }, settings, plan.targets.map((t) => t.userId), opened.keeper, { ...cb, expected, parentRunId: runId, actor: process.env.USER ?? null }).then((done) =>
             finishCommand(done, flags.report, a.secrets()),
           ),
         );

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ACTION_DEFAULTS, startRun, validateSettings, type ActionSettings, type CompletedRun, type RunCallbacks } from '../app/action.js';
-import { deferredInputs, runInfoOrThrow, settingsOf } from '../app/history.js';
+import { assertContinuable, deferredInputs, runInfoOrThrow, settingsOf, storedOrg } from '../app/history.js';
 import { closeAuth, resolveAuthFromFlags, resolveOrg, verifyCredentials, type AuthFlags, type AuthNeeds, type AuthPurpose } from '../app/credentials.js';
 import { INPUT_DEFAULTS, readDataCollectionFile, type InputFormat } from '../engine/input/index.js';
 import { exitCodeFor, formatSummary, reportItem, writeReport } from '../engine/report.js';
+import type { AuthProvider } from '../okta/auth.js';
 import { UsageError } from '../okta/errors.js';
+import { parseOrgUrl, type OrgUrl } from '../okta/org-url.js';
 import { OPERATION_NAMES, getOperation, type OperationName } from '../okta/lifecycle.js';
 import { addAuthOptions } from './auth-options.js';
 import { confirmIrreversible } from './confirm.js';
@@ -105,10 +107,11 @@ export async function finishCommand(done: CompletedRun, reportPath: string | und
 
 /** Where the identities come from: a data collection file, or the deferred items of an earlier run (with that run's settings). */
 async function collectionFor(flags: RunFlags, keeper: OpenedStore | null, dryRun: boolean): Promise<{ action: OperationName; identities: string[]; parent: (ActionSettings & { runId: string }) | null }> {
-  if (flags.continue) {
+  if (flags.continue !== undefined) {
     if (flags.input) throw new UsageError('Pass either --input or --continue, not both.');
     if (!keeper) throw new UsageError('--continue needs the run store.');
     const parent = runInfoOrThrow(keeper.store, flags.continue);
+    assertContinuable(keeper.store, parent, dryRun);
     if (flags.action && flags.action !== parent.header.action)
       throw new UsageError(`Run ${flags.continue} was ${parent.header.action}; --continue keeps its action.`);
     // A plan's first page was never run: going on from its deferred identities would skip it.
@@ -155,29 +158,55 @@ export function runSettings(flags: RunFlags, action: OperationName, dryRun: bool
 }
 
 export async function runCommand(flags: RunFlags, dryRun: boolean, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const org = resolveOrg(flags.org, env, flags.allowHost ?? []);
-  const purpose: AuthPurpose = dryRun ? 'read' : 'write';
-  const needs: AuthNeeds = { groups: (flags.protectGroup?.length ?? 0) > 0 };
-  const auth = resolveAuthFromFlags(flags, env, org, purpose, needs);
-  assertReportWritable(flags.report);
-  const opened = openStore(flags, { existing: Boolean(flags.continue) });
+  if (flags.continue !== undefined && !flags.continue.trim()) throw new UsageError('--continue needs the id of the run to go on from (see okta-action runs).');
+  let opened: OpenedStore | null = null;
+  let auth: AuthProvider | null = null;
   try {
-    const { action, identities, parent } = await collectionFor(flags, opened, dryRun);
-    const protect = { entries: await readProtectFile(flags.protect), groups: flags.protectGroup ?? [] };
-    const settings = runSettings(flags, action, dryRun, protect, parent);
-    validateSettings(settings);
-    // OAuth: fetch the token now, so a refused client, key or scope is one line (exit 2) before any prompt or run.
-    await verifyCredentials(auth, purpose, needs);
-    const op = getOperation(action)!;
-    if ((op.destructive || op.confirm) && !dryRun)
-      await confirmIrreversible(op.label, Math.min(identities.length, settings.objectsPerRun), { yes: Boolean(flags.yes), inputIsStdin: flags.input === '-' });
-    return await withRunSignals(identities.length, (cb) =>
-      startRun({ org, auth }, settings, identities, opened?.keeper ?? null, { ...cb, actor: env.USER ?? null, parentRunId: parent?.runId ?? null }).then((done) => finishCommand(done, flags.report, auth.secrets())),
-    );
+    // A continuing run's org is the earlier run's: its store is read first.
+    if (flags.continue !== undefined) opened = openStore(flags, { existing: true });
+    const org = opened ? continuedOrg(flags, env, opened) : resolveOrg(flags.org, env, flags.allowHost ?? []);
+    const needs: AuthNeeds = { groups: (flags.protectGroup?.length ?? 0) > 0 };
+    auth = resolveAuthFromFlags(flags, env, org, dryRun ? 'read' : 'write', needs);
+    assertReportWritable(flags.report);
+    opened ??= openStore(flags, { existing: false });
+    return await runOn(flags, dryRun, env, org, auth, needs, opened);
   } finally {
     opened?.close();
-    await closeAuth(auth);
+    if (auth) await closeAuth(auth);
   }
+}
+
+/**
+ * A run that continues another acts on that run's org: a different --org (or OKTA_ORG_URL, which
+ * may hold another org and its token) is refused rather than followed.
+ */
+function continuedOrg(flags: RunFlags, env: NodeJS.ProcessEnv, opened: OpenedStore): OrgUrl {
+  const parent = runInfoOrThrow(opened.store, flags.continue as string);
+  const org = storedOrg(parent.header.org);
+  const [given, from] = flags.org !== undefined ? [flags.org, '--org'] : env.OKTA_ORG_URL ? [env.OKTA_ORG_URL, 'OKTA_ORG_URL'] : env.OKTA_CLIENT_ORGURL ? [env.OKTA_CLIENT_ORGURL, 'OKTA_CLIENT_ORGURL'] : [null, null];
+  if (given !== null) {
+    const asked = parseOrgUrl(given, { allowedHosts: [...(flags.allowHost ?? []), org.host] });
+    if (asked.origin !== org.origin)
+      throw new UsageError(`Run ${parent.header.id} was on ${org.origin}; --continue keeps its org, but ${from} says ${asked.origin}. Pass --org ${org.origin} (with that org's token).`);
+  }
+  return org;
+}
+
+/** The run itself, once its org, credentials and store are settled. */
+async function runOn(flags: RunFlags, dryRun: boolean, env: NodeJS.ProcessEnv, org: OrgUrl, auth: AuthProvider, needs: AuthNeeds, opened: OpenedStore | null): Promise<number> {
+  const purpose: AuthPurpose = dryRun ? 'read' : 'write';
+  const { action, identities, parent } = await collectionFor(flags, opened, dryRun);
+  const protect = { entries: await readProtectFile(flags.protect), groups: flags.protectGroup ?? [] };
+  const settings = runSettings(flags, action, dryRun, protect, parent);
+  validateSettings(settings);
+  // OAuth: fetch the token now, so a refused client, key or scope is one line (exit 2) before any prompt or run.
+  await verifyCredentials(auth, purpose, needs);
+  const op = getOperation(action)!;
+  if ((op.destructive || op.confirm) && !dryRun)
+    await confirmIrreversible(op.label, Math.min(identities.length, settings.objectsPerRun), { yes: Boolean(flags.yes), inputIsStdin: flags.input === '-' });
+  return await withRunSignals(identities.length, (cb) =>
+    startRun({ org, auth }, settings, identities, opened?.keeper ?? null, { ...cb, actor: env.USER ?? null, parentRunId: parent?.runId ?? null }).then((done) => finishCommand(done, flags.report, auth.secrets())),
+  );
 }
 
 /** Ctrl-C or SIGTERM stops a run cleanly (in-flight requests finish; the rest stays resumable), with a progress bar meanwhile. */

@@ -20,7 +20,7 @@ import { Sessions } from './db/sessions.js';
 import { Workflows } from './db/workflows.js';
 import { CONSOLE_DEFAULTS } from './defaults.js';
 import { startDemo } from './demo.js';
-import { installErrorHandler } from './http/errors.js';
+import { frameworkError, installErrorHandler } from './http/errors.js';
 import { Api } from './http/route.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { consoleLoggerOptions } from './logger.js';
@@ -69,6 +69,7 @@ export async function createConsole(options: ConsoleOptions): Promise<FastifyIns
     bodyLimit: CONSOLE_DEFAULTS.bodyLimit.default,
     trustProxy: false,
     return503OnClosing: true,
+    frameworkErrors: frameworkError,
   });
   // Only JSON and raw bytes: no body a cross-site form can send without a CORS preflight is parsed.
   app.removeContentTypeParser('text/plain');

@@ -102,11 +102,13 @@ export class Runs {
       changedAfter: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? AND idx > ? AND outcome = 'changed' ORDER BY idx LIMIT ?`),
       unusualAfter: p(`SELECT ${ITEM_SELECT} FROM items INDEXED BY items_unusual WHERE run_id = ? AND outcome = ? AND ${UNUSUAL} AND idx > ? ORDER BY idx LIMIT ?`),
       runCounts: p('SELECT outcome, COUNT(*) AS n FROM items WHERE run_id = ? GROUP BY outcome'),
-      latestUnfinished: p(`SELECT id FROM runs WHERE status = 'running' ${NEWEST_FIRST} LIMIT 1`).pluck(),
+      unfinished: p(`SELECT id FROM runs WHERE status = 'running' ${NEWEST_FIRST} LIMIT ?`).pluck(),
       // Undo runs record the run they undo in their options (action.ts runOptions); aborted ones changed nothing.
       undosOf: p(`SELECT json_extract(options_json, '$.undoOf') AS undo_of, id, status FROM runs
                   WHERE json_extract(options_json, '$.undoOf') IN (SELECT value FROM json_each(?)) AND status <> 'aborted' ${NEWEST_FIRST}`),
       list: p(`SELECT ${RUN_SELECT} FROM runs ${NEWEST_FIRST} LIMIT ? OFFSET ?`),
+      // Runs that went on from a run's deferred identities (run --continue): linked to it, and not its undo.
+      continuations: p(`SELECT id, status, dry_run FROM runs WHERE parent_run_id = ? AND json_extract(options_json, '$.undoOf') IS NULL ${NEWEST_FIRST}`),
       counts: p(`SELECT run_id, outcome, COUNT(*) AS n FROM items
                  WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, outcome`),
       finish: p(`UPDATE runs SET finished_at = ?, status = ?, summary_json = ? WHERE id = ?`),
@@ -198,8 +200,14 @@ export class Runs {
     return out;
   }
 
-  latestUnfinished(): string | null {
-    return (this.#s.latestUnfinished.get() as string | undefined) ?? null;
+  /** The runs that continue this one (`run --continue`), newest first. */
+  continuations(runId: string): { id: string; status: RunStatus; dryRun: boolean }[] {
+    return (this.#s.continuations.all(runId) as { id: string; status: RunStatus; dry_run: number }[]).map((r) => ({ id: r.id, status: r.status, dryRun: r.dry_run === 1 }));
+  }
+
+  /** Runs not ended (in progress, or interrupted), newest first. */
+  unfinished(limit: number): string[] {
+    return this.#s.unfinished.all(clampInt(limit, 1, 10_000)) as string[];
   }
 
   list(opts: { limit?: number; offset?: number } = {}): RunSummary[] {

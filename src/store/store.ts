@@ -137,8 +137,14 @@ export class RunStore {
     return this.#guard('reading undo runs', () => this.#runs.undosOf(runIds));
   }
 
+  /** The runs that continue this one (`run --continue`: linked to it, not undoing it), newest first. */
+  continuationsOf(runId: string): { id: string; status: RunStatus; dryRun: boolean }[] {
+    return this.#guard('reading the runs that continue a run', () => this.#runs.continuations(runId));
+  }
+
+  /** The newest run not ended that no live process holds (one interrupted: resume finishes it), or null. */
   latestUnfinishedRun(): string | null {
-    return this.#guard('looking for an unfinished run', () => this.#runs.latestUnfinished());
+    return this.#guard('looking for an unfinished run', () => this.#runs.unfinished(50).find((id) => !this.#leases.held(id)) ?? null);
   }
 
   /** Newest first, with live counts per outcome. */

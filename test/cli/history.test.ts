@@ -67,6 +67,28 @@ describe('run --continue', () => {
   });
 });
 
+describe('run --continue, once and on its own org', () => {
+  it('is refused a second time (it would send the deferred identities again), on another org, and without an id; a plan may look again', async () => {
+    const users = Array.from({ length: 4 }, (_, i) => sim.addUser({ login: `once.${i}@corp.example`, status: 'ACTIVE' }));
+    expect((await runCli(['run', '--action', 'clear_sessions', '--objects-per-run', '2', '--input', file('once.txt', users.map((u) => u.id).join('\n')), '--store', store], { env })).code).toBe(0);
+    const [parent] = await runsJson();
+    expect((await runCli(['run', '--continue', parent!.id, '--store', store], { env })).code).toBe(0);
+    const [child] = await runsJson();
+    const posts = sim.requests().filter((q) => q.method === 'POST' || q.method === 'DELETE').length;
+    const again = await runCli(['run', '--continue', parent!.id, '--store', store], { env });
+    expect([again.code, again.stderr]).toEqual([2, `okta-action: Run ${parent!.id} was already continued by run ${child!.id}: go on from that one (okta-action run --continue ${child!.id}).\n`]);
+    expect((await runCli(['plan', '--continue', parent!.id, '--store', store], { env })).code).toBe(0); // a plan changes nothing
+    // Another org (here by OKTA_ORG_URL, as a shell may hold for another org and its token) is refused, not followed.
+    const other = await runCli(['run', '--continue', child!.id, '--store', store], { env: { ...env, OKTA_ORG_URL: 'http://127.0.0.1:9' } });
+    expect([other.code, other.stderr]).toEqual([2, `okta-action: Run ${child!.id} was on ${sim.url}; --continue keeps its org, but OKTA_ORG_URL says http://127.0.0.1:9. Pass --org ${sim.url} (with that org's token).\n`]);
+    const empty = await runCli(['run', '--continue', '', '--store', store], { env });
+    expect([empty.code, empty.stderr]).toEqual([2, 'okta-action: --continue needs the id of the run to go on from (see okta-action runs).\n']);
+    const odd = await runCli(['show', 'x\n\u001b[31mRED', '--store', store], { env });
+    expect([odd.code, odd.stderr]).toEqual([2, `okta-action: No run "x\\n\\u001b[31mRED" in ${store}: see okta-action runs.\n`]);
+    expect(sim.requests().filter((q) => q.method === 'POST' || q.method === 'DELETE').length).toBe(posts);
+  });
+});
+
 describe('run --continue of a plan', () => {
   it('is refused: the plan changed nothing, and going on from its deferred identities would skip its first page', async () => {
     const users = Array.from({ length: 3 }, (_, i) => sim.addUser({ login: `contplan.${i}@corp.example`, status: 'ACTIVE' }));
@@ -247,6 +269,16 @@ describe('one process per run', () => {
       expect(refused.stderr).toMatch(new RegExp(`run ${live!.id} is being processed by pid ${child.pid}`));
       expect(refused.stderr).not.toContain('Resuming run'); // refused before it says it resumes
       expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+      // Nor is it undone or continued while it goes on: what it changes later would stay changed.
+      const unsuspends = () => sim.requests().filter((q) => q.path.endsWith('/lifecycle/unsuspend')).length;
+      const before = unsuspends();
+      const undo = await runCli(['undo', live!.id, '--yes', '--store', store], { env });
+      expect([undo.code, undo.stderr]).toEqual([2, `okta-action: Run ${live!.id} is still going in another process: undo it once it has finished (nothing was changed).\n`]);
+      const cont = await runCli(['run', '--continue', live!.id, '--store', store], { env });
+      expect([cont.code, cont.stderr]).toEqual([2, `okta-action: Run ${live!.id} is still going in another process: continue it once it has finished.\n`]);
+      // resume without an id looks for an interrupted run, not one a live process works on.
+      expect((await runCli(['resume', '--store', store], { env })).stderr).not.toContain(live!.id);
+      expect(unsuspends()).toBe(before); // the refused undo sent nothing
       // Meanwhile another process runs its own run on the same store.
       const other = sim.addUser({ login: 'lease.other@corp.example', status: 'ACTIVE' });
       expect((await runCli(['run', '--action', 'suspend', '--input', file('other.txt', other.id), '--store', store], { env })).code).toBe(0);
@@ -273,8 +305,14 @@ describe('an interrupted run', () => {
       expect((await runsJson()).find((r) => r.id === live!.id)).toMatchObject({ status: 'interrupted' });
       const table = await runCli(['runs', '--store', store], { env });
       expect(table.stdout.split('\n').find((l) => l.startsWith(live!.id))).toMatch(/ suspend\s+interrupted\s+60 /);
+      // Neither undone nor continued before it is finished.
+      const undo = await runCli(['undo', live!.id, '--yes', '--store', store], { env });
+      expect([undo.code, undo.stderr]).toEqual([2, `okta-action: Run ${live!.id} was interrupted: finish it with  okta-action resume ${live!.id}  before undoing it (nothing was changed).\n`]);
+      const cont = await runCli(['plan', '--continue', live!.id, '--store', store], { env });
+      expect([cont.code, cont.stderr]).toEqual([2, `okta-action: Run ${live!.id} was interrupted: finish it with  okta-action resume ${live!.id}  before continuing it.\n`]);
       sim.configure({ latencyMs: 0 });
-      expect((await runCli(['resume', live!.id, '--store', store], { env })).code).toBe(0);
+      // The id as pasted in capitals names the same run.
+      expect((await runCli(['resume', live!.id.toUpperCase(), '--store', store], { env })).code).toBe(0);
       expect((await runsJson()).find((r) => r.id === live!.id)).toMatchObject({ status: 'finished', counts: { changed: 60 } });
     } finally {
       sim.configure({ latencyMs: 0 });

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { newItem } from '../../src/engine/types.js';
+import { RunStore } from '../../src/store/index.js';
 import type { Simulator } from '../../src/sim/index.js';
 import { Client, closeConsoleOnSim, configureOrg, consoleOnSim, pasteCollection, startSim, waitForRun, type TestConsole } from './helpers.js';
 
@@ -153,11 +156,40 @@ describe('run guards', () => {
     });
     expect(stopped.status).toBe('interrupted');
     expect(stopped.unfinished).toBeGreaterThan(0);
+    // Not undone before it is finished: what a resume changes after an undo would stay changed.
+    expect(stopped.undo).toMatchObject({ possible: false, reason: 'The run was interrupted: finish it first (okta-action resume).' });
+    const refused = await admin.post(`/api/runs/${stopped.id}/undo`);
+    expect(refused.statusCode).toBe(409);
+    expect((await cli(['undo', stopped.id, '--yes'])).stderr).toContain(`Run ${stopped.id} was interrupted: finish it with  okta-action resume ${stopped.id}  before undoing it`);
+    // The id pasted in capitals names the same run.
+    expect((await admin.get(`/api/runs/${stopped.id.toUpperCase()}`)).json()).toMatchObject({ id: stopped.id, status: 'interrupted' });
     expect((await cli(['resume', stopped.id])).code).toBe(0);
     const view = (await admin.get(`/api/runs/${stopped.id}`)).json();
     expect(view).toMatchObject({ status: 'finished', unfinished: 0, counts: { changed: 30 } });
     expect(view.finishedAt > stopped.finishedAt).toBe(true);
     expect((await admin.get('/api/runs')).json().runs.find((r: { id: string }) => r.id === stopped.id).status).toBe('finished');
+  });
+
+  it('shows a CLI run that nobody works on any more as interrupted, as okta-action runs does, and refuses to undo it', async () => {
+    const users = active().slice(0, 2);
+    const store = RunStore.open(path.join(t.dir, 'runs.db'));
+    const id = randomUUID();
+    try {
+      // What a CLI run killed midway leaves: unfinished, one user changed, no live holder.
+      store.createRun({ id, action: 'suspend', org: sim.url, dryRun: false, options: {}, startedAt: new Date().toISOString() }, [
+        { ...newItem(0, users[0]!.id), phase: 'done', userId: users[0]!.id, statusBefore: 'ACTIVE', statusAfter: 'SUSPENDED', outcome: 'changed' },
+        newItem(1, users[1]!.id),
+      ]);
+    } finally {
+      store.close();
+    }
+    const view = (await admin.get(`/api/runs/${id}`)).json();
+    expect(view).toMatchObject({ kind: 'cli', status: 'interrupted', undo: { possible: false, reason: 'The run was interrupted: finish it first (okta-action resume).' } });
+    expect((await admin.get('/api/runs')).json().runs.find((r: { id: string }) => r.id === id).status).toBe('interrupted');
+    const refused = await admin.post(`/api/runs/${id}/undo`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().message).toMatch(/interrupted/);
+    expect(sim.requests().some((q) => q.path.includes('/lifecycle/unsuspend') && q.userId === users[0]!.id)).toBe(false);
   });
 
   it("exports a run as the CLI's show reproduces it: the same header, stats and items", async () => {

@@ -174,6 +174,16 @@ describe('runs through the console against the simulator', () => {
     }
   });
 
+  it('answers an over-long run id in its own shape, without echoing the path', async () => {
+    const long = 'a'.repeat(150);
+    for (const r of [await admin.post(`/api/runs/${long}/undo`), await admin.post(`/api/runs/${long}/stop`)]) {
+      expect(r.statusCode).toBe(414);
+      expect(r.json()).toEqual({ error: 'invalid_request', message: 'A path parameter is too long.' });
+      expect(r.headers['cache-control'], JSON.stringify(r.headers)).toBe('no-store');
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
   it('lets a viewer read runs but not start, stop or undo them', async () => {
     const vera = await viewer(t.app, admin);
     const runs = (await vera.get('/api/runs')).json().runs;

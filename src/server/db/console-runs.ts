@@ -47,7 +47,8 @@ const toRun = (r: Row): ConsoleRun => ({
 /** The console's undo of a run that counts: one going, else the latest that finished. */
 export interface UndoRun {
   runId: string;
-  status: 'running' | 'finished';
+  /** interrupted: unfinished and no live process holds it (okta-action resume finishes it). */
+  status: 'running' | 'finished' | 'interrupted';
 }
 
 export class ConsoleRuns {

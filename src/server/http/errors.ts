@@ -1,6 +1,7 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { UsageError } from '../../okta/errors.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 /** An answer with a status and a one-line message for the person at the console. */
 export class HttpError extends Error {
@@ -32,6 +33,16 @@ export function fieldErrors(error: z.ZodError, prefix: readonly (string | number
 
 export function invalid(fields: Record<string, string>, message = 'Some fields need attention.'): HttpError {
   return new HttpError(400, 'invalid_request', message, { fields });
+}
+
+/**
+ * The router's own refusals (a path parameter over its length limit, a URL it cannot decode), in the
+ * console's shape: Fastify's words for them quote the whole path back.
+ */
+export function frameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long.' : 'The request URL is not valid.';
+  // Refused before any route: the onSend hook that sets these never runs.
+  void reply.code(err.statusCode ?? 400).headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' }).send({ error: 'invalid_request', message });
 }
 
 /** Every error leaves as `{ error, message, fields? }`; unexpected ones say nothing about internals. */

@@ -11,7 +11,8 @@ import { HttpError, notFound } from '../http/errors.js';
 import type { Api } from '../http/route.js';
 import { historyPage, runView } from '../runner/run-view.js';
 
-export const runId = z.object({ id: z.uuid('Not a run id.') });
+// Run ids are lower-case UUIDs; one pasted in capitals names the same run.
+export const runId = z.object({ id: z.uuid('Not a run id.').transform((id) => id.toLowerCase()) });
 const page = {
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(CONSOLE_DEFAULTS.page.maxLimit).default(CONSOLE_DEFAULTS.page.defaultLimit),

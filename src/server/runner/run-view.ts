@@ -1,4 +1,4 @@
-import { notRestoredNotes } from '../../app/history.js';
+import { notRestoredNotes, shownStatus } from '../../app/history.js';
 import type { Outcome } from '../../engine/types.js';
 import { getOperation, type OperationName } from '../../okta/lifecycle.js';
 import type { RunSummary } from '../../store/index.js';
@@ -35,6 +35,7 @@ function undoOf(action: OperationName, dryRun: boolean, status: string, changed:
   if (!inverse) return { possible: false, reason: `${op.label} cannot be undone${op.irreversible ? `: ${op.irreversible}` : '.'}`, label, notes: [] };
   if (dryRun) return { possible: false, reason: 'A preview changed nothing.', label, notes: [] };
   if (status === 'running') return { possible: false, reason: 'The run is still going.', label, notes: [] };
+  if (status === 'interrupted') return { possible: false, reason: 'The run was interrupted: finish it first (okta-action resume).', label, notes: [] };
   if (changed === 0) return { possible: false, reason: 'The run changed no user.', label, notes: [] };
   return { possible: true, reason: null, label, notes: [] };
 }
@@ -50,7 +51,7 @@ function undoContext(ctx: ConsoleContext, runIds: readonly string[]): UndoContex
   // Undo runs the console did not start (the CLI's) are in the store.
   const missing = runIds.filter((id) => !undos.has(id));
   const stored = missing.length ? ctx.store.undoRunsOfMany(missing) : new Map();
-  for (const [id, [u]] of stored) if (u) undos.set(id, { runId: u.id, status: u.status === 'finished' ? 'finished' : 'running' });
+  for (const [id, [u]] of stored) if (u) undos.set(id, { runId: u.id, status: u.status === 'finished' ? 'finished' : ctx.store.isRunHeld(u.id) ? 'running' : 'interrupted' });
   return { org: ctx.integration.get().oktaHost, undos };
 }
 
@@ -59,6 +60,7 @@ function undoBlocker(run: { id: string; org: string }, uc: UndoContext): string 
   const undo = uc.undos.get(run.id);
   if (undo?.status === 'running') return `This run is being undone (run ${undo.runId}).`;
   if (undo?.status === 'finished') return `Already undone by run ${undo.runId}.`;
+  if (undo?.status === 'interrupted') return `An undo of this run was interrupted: finish it with okta-action resume ${undo.runId}.`;
   if (uc.org === null) return 'Set the Okta Host on the integration page first.';
   if (uc.org !== run.org) return `The run was on ${run.org}; the integration now points at ${uc.org}.`;
   return null;
@@ -73,10 +75,17 @@ function undoNow(view: Pick<RunView, 'id' | 'org' | 'undo'>, uc: UndoContext): R
 
 /**
  * The console records how its runs ended; a run it left interrupted may since have been finished by
- * `okta-action resume` (the CLI), which only the store knows: then the store's status wins.
+ * `okta-action resume` (the CLI), which only the store knows: then the store's status wins, and
+ * while a resume holds it, it is running.
  */
-function settledStatus(consoleStatus: string, storeStatus: string | undefined): string {
-  return consoleStatus === 'interrupted' && storeStatus !== undefined && storeStatus !== 'running' ? storeStatus : consoleStatus;
+function settledStatus(ctx: ConsoleContext, runId: string, consoleStatus: string, storeStatus: string | undefined): string {
+  if (consoleStatus !== 'interrupted' || storeStatus === undefined) return consoleStatus;
+  return storeStatus === 'running' ? storedStatus(ctx, runId, storeStatus) : storeStatus;
+}
+
+/** A run the store says is running: running while a live process holds it, else interrupted (as `okta-action runs` says). */
+function storedStatus(ctx: ConsoleContext, runId: string, status: string): string {
+  return shownStatus(ctx.store, runId, status);
 }
 
 function fromConsole(ctx: ConsoleContext, r: ConsoleRun): RunView {
@@ -87,7 +96,7 @@ function fromConsole(ctx: ConsoleContext, r: ConsoleRun): RunView {
     ? { total: running.total, counts: running.counts, unfinished: Math.max(0, running.total - running.done) }
     : ctx.store.runCounts(r.runId);
   const stored = !running && r.status === 'interrupted' ? ctx.store.runInfo(r.runId) : null;
-  const status = running ? 'running' : settledStatus(r.status, stored?.status);
+  const status = running ? 'running' : settledStatus(ctx, r.runId, r.status, stored?.status);
   const finishedAt = status !== r.status && stored ? stored.finishedAt : r.finishedAt;
   return {
     id: r.runId, kind: r.kind, action: r.action, actionLabel: getOperation(r.action)!.label, org: r.org, dryRun: r.dryRun, actor: r.startedBy, workflowId: r.workflowId, workflowName: r.workflowName,
@@ -96,11 +105,12 @@ function fromConsole(ctx: ConsoleContext, r: ConsoleRun): RunView {
   };
 }
 
-function fromStore(s: RunSummary): RunView {
+function fromStore(ctx: ConsoleContext, s: RunSummary): RunView {
+  const status = storedStatus(ctx, s.id, s.status);
   return {
     id: s.id, kind: 'cli', action: s.action, actionLabel: getOperation(s.action)?.label ?? s.action, org: s.org, dryRun: s.dryRun, actor: s.actor, workflowId: null, workflowName: null,
-    parentRunId: s.parentRunId, startedAt: s.startedAt, finishedAt: s.finishedAt, status: s.status, total: s.total, counts: s.counts, unfinished: s.unfinished, error: null, live: false,
-    undo: undoOf(s.action, s.dryRun, s.status, s.counts.changed ?? 0),
+    parentRunId: s.parentRunId, startedAt: s.startedAt, finishedAt: s.finishedAt, status, total: s.total, counts: s.counts, unfinished: s.unfinished, error: null, live: false,
+    undo: undoOf(s.action, s.dryRun, status, s.counts.changed ?? 0),
   };
 }
 
@@ -122,7 +132,7 @@ function storedView(ctx: ConsoleContext, runId: string): RunView | null {
   if (!loaded) return null;
   const { total, counts, unfinished } = ctx.store.runCounts(runId, loaded);
   const h = loaded.header;
-  return fromStore({ id: h.id, action: h.action, org: h.org, dryRun: h.dryRun, actor: h.actor ?? null, startedAt: h.startedAt, finishedAt: loaded.finishedAt, status: loaded.status, parentRunId: h.parentRunId ?? null, total, counts, unfinished });
+  return fromStore(ctx, { id: h.id, action: h.action, org: h.org, dryRun: h.dryRun, actor: h.actor ?? null, startedAt: h.startedAt, finishedAt: loaded.finishedAt, status: loaded.status, parentRunId: h.parentRunId ?? null, total, counts, unfinished });
 }
 
 /** History: every run in the store, newest first, with the console's view of the ones it started. */
@@ -138,8 +148,8 @@ export function historyPage(ctx: ConsoleContext, offset: number, limit: number):
 }
 
 function pageView(ctx: ConsoleContext, s: RunSummary, r: ConsoleRun | undefined): RunView {
-  if (!r) return fromStore(s);
+  if (!r) return fromStore(ctx, s);
   const live = ctx.runs.get(s.id);
-  const status = live && !live.ended ? 'running' : settledStatus(r.status, s.status);
-  return { ...fromStore(s), kind: r.kind, workflowId: r.workflowId, workflowName: r.workflowName, status, error: r.error, live: Boolean(live && !live.ended), undo: undoOf(s.action, s.dryRun, status, s.counts.changed ?? 0) };
+  const status = live && !live.ended ? 'running' : settledStatus(ctx, s.id, r.status, s.status);
+  return { ...fromStore(ctx, s), kind: r.kind, workflowId: r.workflowId, workflowName: r.workflowName, status, error: r.error, live: Boolean(live && !live.ended), undo: undoOf(s.action, s.dryRun, status, s.counts.changed ?? 0) };
 }
