@@ -127,6 +127,8 @@ async function collectionFor(flags: RunFlags, keeper: OpenedStore | null, dryRun
   // An empty or wrong export must not pass for a run that did its job (an orchestrator reads exit 0 as success).
   if (collection.identities.length === 0)
     throw new UsageError(`${source} holds no identities${collection.skipped > 0 ? ` (${collection.skipped} other object${collection.skipped === 1 ? '' : 's'}, not identities)` : ''}: nothing to ${dryRun ? 'plan' : 'run'}.`);
+  if (collection.column)
+    process.stderr.write(`${source}: identities read from column "${collection.column.used}" (the file also has ${collection.column.alternatives.map((c) => `"${c}"`).join(', ')}; --column chooses another).\n`);
   // A ThreatQ export or a STIX bundle may hold other objects (IP addresses, indicators): say how many were left out.
   if (collection.skipped > 0)
     process.stderr.write(`${source}: ${collection.identities.length} identit${collection.identities.length === 1 ? 'y' : 'ies'}; ${collection.skipped} other object${collection.skipped === 1 ? '' : 's'} (not identities) left out.\n`);

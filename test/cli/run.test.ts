@@ -169,6 +169,14 @@ describe('data collection formats', () => {
     expect(sim.getUser(a.id)!.status).toBe('SUSPENDED');
   });
 
+  it('says which column of a CSV it read when there was a choice', async () => {
+    const a = add('multi.col@corp.example', 'ACTIVE');
+    const input = file('multi.csv', `email,id\nsomeone.else@corp.example,${a.id}\n`);
+    const r = await runCli(['plan', '--action', 'suspend', '--input', input], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${input}: identities read from column "id" (the file also has "email"; --column chooses another).\n`);
+  });
+
   it('reads a collection on stdin and honours --column', async () => {
     const a = add('stdin.user@corp.example', 'ACTIVE');
     const out = path.join(dir, 'stdin.json');

@@ -65,6 +65,16 @@ describe('CSV tables', () => {
     expect(readDataCollection(`${header}\n${row}\n`, { format: 'csv' }).identities).toEqual([expected]);
   });
 
+  it('says which column it read when the header has more than one known identity column, and refuses a column named twice', () => {
+    expect(readDataCollection('email,login,username,id\na@x.com,al,a,00u1a2b3c4d5e6f7g8h9\n', { sourceName: 'multi.csv' })).toEqual({
+      format: 'csv', identities: ['00u1a2b3c4d5e6f7g8h9'], skipped: 0, column: { used: 'id', alternatives: ['email', 'login', 'username'] },
+    });
+    expect(readDataCollection('name,email\nA,a@x.com\n', { sourceName: 'one.csv' })).toEqual({ format: 'csv', identities: ['a@x.com'], skipped: 0 });
+    expect(inputError(() => readDataCollection('login,Login\nal,bo\n', { sourceName: 'twice.csv' })).message).toBe(
+      'twice.csv line 1: the header names the column "login" more than once: keep one, or rename the other',
+    );
+  });
+
   it('uses --column when given, case-insensitively, over the known names', () => {
     const csv = 'login,Corp Mail\nalice,alice@corp.example\nbob,bob@corp.example\n';
     expect(readDataCollection(csv, { format: 'csv', column: 'corp mail' }).identities).toEqual([

@@ -2,17 +2,31 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { IDENTITY_COLUMNS, columnKey } from './csv-columns.js';
 import { type InputPosition, InputFileError, quote, quoteList } from './errors.js';
 
+/** The identities of a CSV table, the column they came from, and the other known identity columns it has. */
+export interface CsvIdentities {
+  identities: string[];
+  column: string;
+  /** Other columns whose names are known identity columns: the choice between them was the preference order's (or --column's). */
+  alternatives: string[];
+}
+
 /**
  * A CSV file with a header row: the identities are the cells of `column` (case-insensitive),
- * or else of the first known identity column. An empty cell is kept as ''.
+ * or else of the first known identity column. An empty cell is kept as ''. The chosen column must
+ * be named once: of two columns with one name, which holds the identities cannot be told.
  */
-export function readCsvTable(text: string, sourceName: string, column?: string): string[] {
+export function readCsvTable(text: string, sourceName: string, column?: string): CsvIdentities {
   const rows = parseRows(text, sourceName);
   if (rows.length === 0) {
     throw new InputFileError(sourceName, 'is empty: a CSV file needs a header row naming its columns');
   }
   const header = rows[0].record;
   const index = identityColumn(header, { line: rows[0].info.lines }, sourceName, column);
+  const keys = header.map(columnKey);
+  if (keys.indexOf(keys[index]) !== keys.lastIndexOf(keys[index])) {
+    throw new InputFileError(sourceName, `the header names the column ${quote(header[index].trim())} more than once: keep one, or rename the other`, { line: rows[0].info.lines });
+  }
+  const alternatives = header.filter((h, i) => i !== index && IDENTITY_COLUMNS.includes(keys[i]) && keys[i] !== keys[index]).map((h) => h.trim());
   const identities: string[] = [];
   for (let r = 1; r < rows.length; r++) {
     const { record, info } = rows[r];
@@ -30,7 +44,7 @@ export function readCsvTable(text: string, sourceName: string, column?: string):
     }
     identities.push(record[index].trim());
   }
-  return identities;
+  return { identities, column: header[index].trim(), alternatives };
 }
 
 interface Row {

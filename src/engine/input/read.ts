@@ -36,8 +36,12 @@ export function readDataCollection(data: Buffer | string, options: ReadOptions =
   switch (family) {
     case 'text':
       return { format: 'text', identities: readTextList(text), skipped: 0 };
-    case 'csv':
-      return { format: 'csv', identities: readCsvTable(text, sourceName, options.column), skipped: 0 };
+    case 'csv': {
+      const table = readCsvTable(text, sourceName, options.column);
+      // Only where there was a choice: which column was read, so the analyst can tell it was the right one.
+      const column = table.alternatives.length > 0 ? { column: { used: table.column, alternatives: table.alternatives } } : {};
+      return { format: 'csv', identities: table.identities, skipped: 0, ...column };
+    }
     case 'json':
       return readJsonFamily(text, sourceName, options.format, byContent);
   }

@@ -20,4 +20,6 @@ export interface DataCollection {
   identities: string[];
   /** Objects that were ignored, e.g. non-Identity types in a ThreatQ export or other STIX objects. */
   skipped: number;
+  /** CSV with more than one known identity column: the one read, and the others it has. */
+  column?: { used: string; alternatives: string[] };
 }
