@@ -80,12 +80,7 @@ function undoNow(view: Pick<RunView, 'id' | 'org' | 'undo'>, uc: UndoContext): R
  */
 function settledStatus(ctx: ConsoleContext, runId: string, consoleStatus: string, storeStatus: string | undefined): string {
   if (consoleStatus !== 'interrupted' || storeStatus === undefined) return consoleStatus;
-  return storeStatus === 'running' ? storedStatus(ctx, runId, storeStatus) : storeStatus;
-}
-
-/** A run the store says is running: running while a live process holds it, else interrupted (as `okta-action runs` says). */
-function storedStatus(ctx: ConsoleContext, runId: string, status: string): string {
-  return shownStatus(ctx.store, runId, status);
+  return shownStatus(ctx.store, runId, storeStatus);
 }
 
 function fromConsole(ctx: ConsoleContext, r: ConsoleRun): RunView {
@@ -106,7 +101,7 @@ function fromConsole(ctx: ConsoleContext, r: ConsoleRun): RunView {
 }
 
 function fromStore(ctx: ConsoleContext, s: RunSummary): RunView {
-  const status = storedStatus(ctx, s.id, s.status);
+  const status = shownStatus(ctx.store, s.id, s.status);
   return {
     id: s.id, kind: 'cli', action: s.action, actionLabel: getOperation(s.action)?.label ?? s.action, org: s.org, dryRun: s.dryRun, actor: s.actor, workflowId: null, workflowName: null,
     parentRunId: s.parentRunId, startedAt: s.startedAt, finishedAt: s.finishedAt, status, total: s.total, counts: s.counts, unfinished: s.unfinished, error: null, live: false,
