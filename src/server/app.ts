@@ -21,6 +21,7 @@ import { Workflows } from './db/workflows.js';
 import { CONSOLE_DEFAULTS } from './defaults.js';
 import { startDemo } from './demo.js';
 import { frameworkError, installErrorHandler } from './http/errors.js';
+import { installLoopbackHostCheck } from './http/host-check.js';
 import { Api } from './http/route.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { consoleLoggerOptions } from './logger.js';
@@ -77,6 +78,7 @@ export async function createConsole(options: ConsoleOptions): Promise<FastifyIns
   await app.register(fastifyCookie);
   installSecurityHeaders(app);
   installErrorHandler(app);
+  if (isLoopbackHost(host)) installLoopbackHostCheck(app);
 
   const db = openConsoleDb(path.join(dataDir, CONSOLE_DEFAULTS.consoleDbFile));
   const closers: (() => Promise<void> | void)[] = [() => void db.close()];

@@ -142,6 +142,18 @@ describe('access control', () => {
     expect((await admin.del(`/api/users/${created.json().id}`)).statusCode).toBe(404);
   });
 
+  it('on loopback, answers only requests addressed to a loopback name (a DNS-rebinding page reaches nothing, not even login)', async () => {
+    const login = { method: 'POST' as const, url: '/api/session', payload: { username: 'host.check', password: 'wrong password here' } };
+    for (const host of ['evil.example', 'evil.example:8080', '10.0.0.5', 'localhost.evil.example']) {
+      const r = await t.app.inject({ ...login, headers: { host } });
+      expect(r.statusCode, host).toBe(421);
+      expect(r.json()).toEqual({ error: 'misdirected_request', message: 'This console answers only on a loopback address (127.0.0.1, localhost or [::1]).' });
+      expect(r.headers['cache-control']).toBe('no-store');
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/', headers: { host: 'evil.example' } })).statusCode).toBe(421);
+    for (const host of ['localhost', '127.0.0.1:8443', '[::1]:8443', 'LOCALHOST:1']) expect((await t.app.inject({ ...login, headers: { host } })).statusCode, host).toBe(401);
+  });
+
   it('answers health and the OpenAPI document without a session', async () => {
     const h = await t.app.inject({ method: 'GET', url: '/api/health' });
     expect(h.json()).toMatchObject({ ok: true });
@@ -218,8 +230,8 @@ describe('first start', () => {
   it('marks cookies Secure when the console is served beyond loopback', async () => {
     const t = await makeConsole({ host: '0.0.0.0' });
     try {
-      const r = await t.app.inject({ method: 'POST', url: '/api/session', payload: { username: 'admin', password: t.env.OKTA_ACTION_ADMIN_PASSWORD } });
-      expect(String(r.headers['set-cookie'])).toMatch(/Secure/);
+      const r = await t.app.inject({ method: 'POST', url: '/api/session', headers: { host: 'okta-action.corp.example' }, payload: { username: 'admin', password: t.env.OKTA_ACTION_ADMIN_PASSWORD } });
+      expect(String(r.headers['set-cookie'])).toMatch(/Secure/); // served under its own name: no loopback-only Host check
     } finally {
       await t.close();
     }
