@@ -138,6 +138,34 @@ describe('runs through the console against the simulator', () => {
     expect((await admin.get(`/api/runs/${run.id}`)).json().undo).toMatchObject({ possible: false, notes: [] }); // undone: nothing more to say
   });
 
+  it('continues a run with the identities it deferred (Objects Per Run), a page at a time, each page once', async () => {
+    const users = others().filter((u) => u.status === 'ACTIVE').slice(0, 5);
+    const before = sim.requests().length;
+    const c = await pasteCollection(admin, 'Five to suspend', users.map((u) => u.id));
+    const w = (await admin.post('/api/workflows', { name: 'Two at a time', collectionId: c.id, config: { action: 'suspend', objectsPerRun: 2 } })).json();
+    const first = await start(w.id, { dryRun: false });
+    expect(first.counts).toEqual({ changed: 2, deferred: 3 });
+    const go = async (runId: string, body: Record<string, unknown>) => {
+      const r = await admin.post(`/api/runs/${runId}/continue`, body);
+      expect(r.statusCode, r.body).toBe(202);
+      return waitForRun(admin, r.json().runId);
+    };
+    // A preview of the next page may look as often as it likes.
+    for (let i = 0; i < 2; i++) expect((await go(first.id, { dryRun: true })).counts).toEqual({ would_change: 2, deferred: 1 });
+    const second = await go(first.id, { dryRun: false });
+    expect(second).toMatchObject({ kind: 'run', parentRunId: first.id, workflowName: 'Two at a time', counts: { changed: 2, deferred: 1 } });
+    const again = await admin.post(`/api/runs/${first.id}/continue`, { dryRun: false });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().message).toBe(`Run ${first.id} was already continued by run ${second.id}: go on from that one (okta-action run --continue ${second.id}).`);
+    const third = await go(second.id, { dryRun: false });
+    expect(third.counts).toEqual({ changed: 1 });
+    const none = await admin.post(`/api/runs/${third.id}/continue`, { dryRun: true });
+    expect([none.statusCode, none.json().message]).toEqual([409, `Run ${third.id} deferred no identities; nothing to continue.`]);
+    expect(users.map((u) => sim.getUser(u.id)!.status)).toEqual(Array(5).fill('SUSPENDED'));
+    const suspends = sim.requests().slice(before).filter((q) => q.method === 'POST' && q.path.endsWith('/lifecycle/suspend'));
+    expect(suspends.map((q) => q.userId).sort()).toEqual(users.map((u) => u.id).sort()); // each user once
+  });
+
   it('stops a live run on request; the rest stays pending', async () => {
     sim.configure({ latencyMs: 40 });
     try {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assertNotUndone, expectedStatuses, planStoredUndo, settingsOf } from '../../app/history.js';
+import { assertContinuable, assertNotUndone, deferredInputs, expectedStatuses, planStoredUndo, runInfoOrThrow, settingsOf } from '../../app/history.js';
 import { reportItem } from '../../engine/report.js';
 import { OUTCOMES, type Outcome } from '../../engine/types.js';
 import { getOperation } from '../../okta/lifecycle.js';
@@ -7,7 +7,9 @@ import { UsageError } from '../../okta/errors.js';
 import { connectionOf } from '../connection.js';
 import type { ConsoleContext } from '../context.js';
 import { CONSOLE_DEFAULTS } from '../defaults.js';
-import { HttpError, notFound } from '../http/errors.js';
+import { HttpError, invalid, notFound } from '../http/errors.js';
+import type { RunInfo } from '../../store/index.js';
+import { maxChanges } from './workflows.js';
 import type { Api } from '../http/route.js';
 import { historyPage, runView } from '../runner/run-view.js';
 
@@ -112,6 +114,49 @@ export function registerRunRoutes(api: Api, ctx: ConsoleContext): void {
       const id = await ctx.runs.start(conn, {
         kind: 'undo', workflowId: view.workflowId, workflowName: view.workflowName ? `Undo of ${view.workflowName}` : `Undo of ${getOperation(view.action)!.label}`, collectionId: null,
         identities: plan.targets.map((t) => t.userId), settings, actor: session!.username, parentRunId: params.id, expected: expectedStatuses(plan),
+      });
+      return reply.code(202).send({ runId: id });
+    },
+  });
+
+  api.route({
+    method: 'POST', url: '/api/runs/:id/continue', tag: 'runs', access: 'operator',
+    summary: "Start a run over the identities this run deferred (Objects Per Run): the next page, with this run's settings and protected accounts, linked back to it (the CLI's run --continue). Once per run, after it has ended; a preview (dryRun) may look again. Deactivate (and every action with needsConfirm) needs `confirm` = the number of identities the new run acts on.",
+    params: runId,
+    body: z.object({
+      dryRun: z.boolean(),
+      confirm: z.number().int().min(0).optional().describe('Irreversible actions: the number of identities the new run acts on (the deferred ones, at most Objects Per Run).'),
+      maxChanges,
+    }),
+    responses: { 202: { description: 'Started', schema: z.object({ runId: z.string() }) }, 409: { description: 'Nothing to continue, or not now' } },
+    handler: async ({ params, body, session, reply }) => {
+      const view = find(params.id);
+      if (view.live) throw new HttpError(409, 'not_continuable', 'The run is still going.');
+      const refused = (err: unknown): never => {
+        if (err instanceof UsageError) throw new HttpError(409, 'not_continuable', err.message);
+        throw err;
+      };
+      let parent: RunInfo, identities: string[];
+      try {
+        parent = runInfoOrThrow(ctx.store, params.id);
+        if (parent.header.dryRun && !body.dryRun) throw new UsageError('A preview changed nothing: run the workflow itself, or preview the next page.');
+        assertContinuable(ctx.store, parent, body.dryRun);
+        identities = deferredInputs(parent, ctx.store.iterateItems(params.id, 'deferred'));
+      } catch (err) {
+        return refused(err);
+      }
+      const base = settingsOf(parent.header);
+      const op = getOperation(base.action)!;
+      const takes = Math.min(identities.length, base.objectsPerRun);
+      if ((op.destructive || op.confirm) && !body.dryRun && body.confirm !== takes)
+        throw invalid({ confirm: `${op.label}${op.irreversible ? ' cannot be undone' : ' needs a confirmation'}: type ${takes}, the number of identities it acts on, to confirm.` });
+      const conn = connectionOf(ctx.integration.get(), ctx.secrets, ctx.allowLoopbackOrg);
+      if (conn.org.origin !== view.org) throw new HttpError(409, 'not_continuable', `The run was on ${view.org}; the integration now points at ${conn.org.origin}.`);
+      // The run's own settings (Objects Per Run, so this takes the next page; its protected accounts always); the cap is this request's.
+      const settings = { ...base, dryRun: body.dryRun, maxChanges: body.maxChanges ?? base.maxChanges };
+      const id = await ctx.runs.start(conn, {
+        kind: body.dryRun ? 'preview' : 'run', workflowId: view.workflowId, workflowName: view.workflowName, collectionId: null,
+        identities, settings, actor: session!.username, parentRunId: params.id,
       });
       return reply.code(202).send({ runId: id });
     },

@@ -12,7 +12,7 @@ import type { Api } from '../http/route.js';
 const id = z.object({ id: z.uuid('Not a workflow id.') });
 const name = z.string().trim().min(1, 'Name the workflow.').max(200, 'At most 200 characters.');
 const collectionId = z.uuid('Choose a data collection.');
-const maxChanges = z
+export const maxChanges = z
   .number({ error: 'Enter a whole number.' })
   .int('Enter a whole number.')
   .min(0, 'At least 0.')

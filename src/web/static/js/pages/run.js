@@ -108,7 +108,10 @@ async function nextStep(app, el, run) {
   if (run.kind === 'preview' && run.workflowId && run.status === 'finished') {
     const w = await app.api.get(`/api/workflows/${run.workflowId}`).catch(() => null);
     if (!w) return;
-    const confirmInput = w.needsConfirm ? h('input', { type: 'number', id: 'confirm-count', placeholder: String(w.targetCount) }) : null;
+    // A preview of a run's next page (it has a parent run) is run by continuing that run, on the identities it previewed.
+    const next = run.parentRunId ? { url: `/api/runs/${run.parentRunId}/continue`, count: run.total - (run.counts.deferred ?? 0) } : null;
+    const targetCount = next ? next.count : w.targetCount;
+    const confirmInput = w.needsConfirm ? h('input', { type: 'number', id: 'confirm-count', placeholder: String(targetCount) }) : null;
     const cap = maxChangesField(w, run.counts.would_change ?? 0);
     const go = h('button', {
       type: 'button', class: w.needsConfirm ? 'danger' : 'primary', id: 'run-now',
@@ -119,14 +122,14 @@ async function nextStep(app, el, run) {
           const body = { dryRun: false };
           if (confirmInput) body.confirm = Number(confirmInput.value);
           if (cap && cap.input.value.trim() !== '') body.maxChanges = Number(cap.input.value);
-          const { runId } = await app.api.post(`/api/workflows/${w.id}/runs`, body);
+          const { runId } = await app.api.post(next ? next.url : `/api/workflows/${w.id}/runs`, body);
           location.hash = `#/runs/${runId}`;
         } catch (err) {
           msg.show(err.fields?.confirm ?? err.fields?.maxChanges ?? err.message);
           go.disabled = false;
         }
       },
-    }, `Run ${w.actionLabel} on ${fmtNum(w.targetCount)} identities`);
+    }, `Run ${w.actionLabel} on ${fmtNum(targetCount)} identities${next ? ' (the next page)' : ''}`);
     mount(
       el,
       h(
@@ -134,13 +137,36 @@ async function nextStep(app, el, run) {
         { class: 'card run-box' },
         h('h2', {}, 'Confirm'),
         h('p', {}, `The plan above is what the run will do, user by user, if nothing changes meanwhile. ${fmtNum(run.counts.would_change ?? 0)} users would change.`),
-        confirmInput ? h('label', { for: 'confirm-count', class: 'confirm' }, `${w.actionLabel}${w.destructive ? ' cannot be undone' : ' needs a confirmation'}. Type ${w.targetCount}, the number of identities it acts on, to confirm:`, confirmInput) : null,
+        confirmInput ? h('label', { for: 'confirm-count', class: 'confirm' }, `${w.actionLabel}${w.destructive ? ' cannot be undone' : ' needs a confirmation'}. Type ${targetCount}, the number of identities it acts on, to confirm:`, confirmInput) : null,
         cap?.el,
         msg.el,
         h('div', { class: 'actions' }, go),
       ),
     );
     return;
+  }
+  const sections = [];
+  // Objects Per Run left identities for later: the next page is previewed first, then run from that preview.
+  const deferred = run.counts.deferred ?? 0;
+  if (run.status === 'finished' && deferred > 0 && run.kind !== 'undo') {
+    const nextMsg = notice();
+    const preview = h('button', {
+      type: 'button', class: 'primary', id: 'preview-next',
+      onclick: async () => {
+        nextMsg.clear();
+        preview.disabled = true;
+        try {
+          const { runId } = await app.api.post(`/api/runs/${run.id}/continue`, { dryRun: true });
+          location.hash = `#/runs/${runId}`;
+        } catch (err) {
+          nextMsg.show(err.message);
+          preview.disabled = false;
+        }
+      },
+    }, 'Preview the next page');
+    sections.push(h('section', { class: 'card run-box', id: 'next-page' }, h('h2', {}, 'Next page'),
+      h('p', {}, `${fmtNum(deferred)} identities were deferred (Objects Per Run). Preview what a run on the next page would do, then run it from there.`),
+      nextMsg.el, h('div', { class: 'actions' }, preview)));
   }
   if (run.undo.label) {
     const undo = h('button', {
@@ -160,6 +186,7 @@ async function nextStep(app, el, run) {
     }, run.undo.label);
     // The users undo cannot put back exactly (e.g. suspended from PASSWORD_EXPIRED: unsuspend leaves them ACTIVE).
     const notes = run.undo.notes.map((n) => h('p', { class: 'muted undo-note' }, `Note: ${n}`));
-    mount(el, h('section', { class: 'card run-box' }, h('h2', {}, 'Undo'), run.undo.possible ? null : h('p', { class: 'muted' }, run.undo.reason), ...notes, msg.el, h('div', { class: 'actions' }, undo)));
+    sections.push(h('section', { class: 'card run-box' }, h('h2', {}, 'Undo'), run.undo.possible ? null : h('p', { class: 'muted' }, run.undo.reason), ...notes, msg.el, h('div', { class: 'actions' }, undo)));
   }
+  mount(el, ...sections);
 }
