@@ -7,9 +7,9 @@ import { UsageError } from '../../okta/errors.js';
 import { connectionOf } from '../connection.js';
 import type { ConsoleContext } from '../context.js';
 import { CONSOLE_DEFAULTS } from '../defaults.js';
-import { HttpError, invalid, notFound } from '../http/errors.js';
+import { HttpError, notFound } from '../http/errors.js';
 import type { RunInfo } from '../../store/index.js';
-import { maxChanges } from './workflows.js';
+import { assertConfirmed, runRequest } from './workflows.js';
 import type { Api } from '../http/route.js';
 import { historyPage, runView } from '../runner/run-view.js';
 
@@ -123,11 +123,7 @@ export function registerRunRoutes(api: Api, ctx: ConsoleContext): void {
     method: 'POST', url: '/api/runs/:id/continue', tag: 'runs', access: 'operator',
     summary: "Start a run over the identities this run deferred (Objects Per Run): the next page, with this run's settings and protected accounts, linked back to it (the CLI's run --continue). Once per run, after it has ended; a preview (dryRun) may look again. Deactivate (and every action with needsConfirm) needs `confirm` = the number of identities the new run acts on.",
     params: runId,
-    body: z.object({
-      dryRun: z.boolean(),
-      confirm: z.number().int().min(0).optional().describe('Irreversible actions: the number of identities the new run acts on (the deferred ones, at most Objects Per Run).'),
-      maxChanges,
-    }),
+    body: runRequest('the number of identities the new run acts on (the deferred ones, at most Objects Per Run)'),
     responses: { 202: { description: 'Started', schema: z.object({ runId: z.string() }) }, 409: { description: 'Nothing to continue, or not now' } },
     handler: async ({ params, body, session, reply }) => {
       const view = find(params.id);
@@ -146,10 +142,7 @@ export function registerRunRoutes(api: Api, ctx: ConsoleContext): void {
         return refused(err);
       }
       const base = settingsOf(parent.header);
-      const op = getOperation(base.action)!;
-      const takes = Math.min(identities.length, base.objectsPerRun);
-      if ((op.destructive || op.confirm) && !body.dryRun && body.confirm !== takes)
-        throw invalid({ confirm: `${op.label}${op.irreversible ? ' cannot be undone' : ' needs a confirmation'}: type ${takes}, the number of identities it acts on, to confirm.` });
+      assertConfirmed(getOperation(base.action)!, body, () => Math.min(identities.length, base.objectsPerRun));
       const conn = connectionOf(ctx.integration.get(), ctx.secrets, ctx.allowLoopbackOrg);
       if (conn.org.origin !== view.org) throw new HttpError(409, 'not_continuable', `The run was on ${view.org}; the integration now points at ${conn.org.origin}.`);
       // The run's own settings (Objects Per Run, so this takes the next page; its protected accounts always); the cap is this request's.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DESTRUCTIVE_DEFAULT_MAX_CHANGES, effectiveMaxChanges } from '../../app/action.js';
 import { prepareItems } from '../../engine/prepare.js';
-import { getOperation } from '../../okta/lifecycle.js';
+import { getOperation, type LifecycleOperation } from '../../okta/lifecycle.js';
 import { actionConfigSchema, toActionSettings, type ActionConfig } from '../action-config.js';
 import { connectionOf } from '../connection.js';
 import type { ConsoleContext } from '../context.js';
@@ -12,7 +12,7 @@ import type { Api } from '../http/route.js';
 const id = z.object({ id: z.uuid('Not a workflow id.') });
 const name = z.string().trim().min(1, 'Name the workflow.').max(200, 'At most 200 characters.');
 const collectionId = z.uuid('Choose a data collection.');
-export const maxChanges = z
+const maxChanges = z
   .number({ error: 'Enter a whole number.' })
   .int('Enter a whole number.')
   .min(0, 'At least 0.')
@@ -22,6 +22,21 @@ export const maxChanges = z
     "The most users the run may change (the CLI's --max-changes): when the plan would change more, the run stops before changing anyone. " +
       `Omitted: ${DESTRUCTIVE_DEFAULT_MAX_CHANGES} for irreversible actions (Deactivate), no cap otherwise. \`confirm\` is a confirmation only and never raises the cap.`,
   );
+
+/** What starting a run asks for: a preview or a run, the typed confirmation, and the cap (a workflow's run, or a run's next page). */
+export const runRequest = (confirm: string) =>
+  z.object({
+    dryRun: z.boolean(),
+    confirm: z.number().int().min(0).optional().describe(`Irreversible actions: ${confirm}, typed by the operator.`),
+    maxChanges,
+  });
+
+/** An irreversible action (or one that needs a confirmation) runs only when the operator typed the number of identities it acts on. */
+export function assertConfirmed(op: LifecycleOperation, body: { dryRun: boolean; confirm?: number }, targets: () => number): void {
+  if (!(op.destructive || op.confirm) || body.dryRun) return;
+  const n = targets();
+  if (body.confirm !== n) throw invalid({ confirm: `${op.label}${op.irreversible ? ' cannot be undone' : ' needs a confirmation'}: type ${n}, the number of identities it acts on, to confirm.` });
+}
 
 /** The cap a run of this configuration has unless the run sets maxChanges (the engine's rule, shared with the CLI). */
 const defaultMaxChanges = (config: ActionConfig): number | null => effectiveMaxChanges(toActionSettings(config, { dryRun: false }));
@@ -111,21 +126,13 @@ export function registerWorkflowRoutes(api: Api, ctx: ConsoleContext): void {
     method: 'POST', url: '/api/workflows/:id/runs', tag: 'runs', access: 'operator',
     summary: `Start the workflow in the background: a preview (dryRun: plan only) or a run. Deactivate (and every action with needsConfirm) needs \`confirm\` = the number of identities it acts on (targetCount); Deactivate is capped at ${DESTRUCTIVE_DEFAULT_MAX_CHANGES} changes unless \`maxChanges\` says otherwise. One run of a workflow at a time (409 while one is live). Follow it with GET /api/runs/{id}/stream.`,
     params: id,
-    body: z.object({
-      dryRun: z.boolean(),
-      confirm: z.number().int().min(0).optional().describe('Irreversible actions: the number of identities the run acts on (targetCount), typed by the operator.'),
-      maxChanges,
-    }),
+    body: runRequest('the number of identities the run acts on (targetCount)'),
     responses: { 202: { description: 'Started', schema: z.object({ runId: z.string() }) }, 409: { description: 'The integration is not configured, or a run of this workflow is going' } },
     handler: async ({ params, body, session, reply }) => {
       const w = find(params.id);
       const c = ctx.collections.get(w.collectionId);
       if (!c) throw notFound('Data collection');
-      const op = getOperation(w.config.action)!;
-      const confirmNeeded = (op.destructive || op.confirm) && !body.dryRun;
-      const targets = confirmNeeded ? targetCount(w) : 0;
-      if (confirmNeeded && body.confirm !== targets)
-        throw invalid({ confirm: `${op.label}${op.irreversible ? ' cannot be undone' : ' needs a confirmation'}: type ${targets}, the number of identities it acts on, to confirm.` });
+      assertConfirmed(getOperation(w.config.action)!, body, () => targetCount(w));
       const conn = connectionOf(ctx.integration.get(), ctx.secrets, ctx.allowLoopbackOrg);
       // The typed count only confirms: the cap is the run's maxChanges, else the default (100 for irreversible actions).
       const settings = toActionSettings(w.config, { dryRun: body.dryRun, maxChanges: body.maxChanges ?? null });
