@@ -5,7 +5,7 @@ import type { LifecycleOperation, OperationName, UserStatus } from '../okta/life
 import type { OktaUser } from '../okta/users.js';
 import { overallOutcome, plannedSteps, step, stepsNote, unsentStep } from './composite.js';
 import { decide, decideSteps, reachedTarget } from './decide.js';
-import { sendOperation, type SendContext, type Sent } from './send.js';
+import { sendOperation, type SendContext, type Sent, type Stopped } from './send.js';
 import { EMPTY_PROTECTION, protectionReason, type ProtectionPolicy } from './protect.js';
 import { itemError, Resolver, STOPPED, type Resolution } from './resolve.js';
 import { requestSignal, stoppedBy, unrecordedAttempt } from './attempt-log.js';
@@ -149,7 +149,7 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
   };
 
   const sending: SendContext = { client: deps.client, governor: deps.governor, resolver, recorder, signal };
-  const send = (item: Item, user: OktaUser, op: LifecycleOperation, query: Record<string, string>, statusNow?: UserStatus): Promise<Sent | null> =>
+  const send = (item: Item, user: OktaUser, op: LifecycleOperation, query: Record<string, string>, statusNow?: UserStatus): Promise<Sent | Stopped> =>
     sendOperation(sending, item, user, op, query, statusNow);
 
   /** A single-request operation: intent, send, outcome. Stopped before an outcome: the item stays at its intent, for resume. */
@@ -157,7 +157,14 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
     item.phase = 'intent';
     await journal.intent(item);
     const sent = await send(item, user, op, settings.query);
-    if (!sent) return;
+    if ('stopped' in sent) {
+      // Never handed to Okta: withdrawn, so a resume reads the user as for any unsent item and logs no write that may have gone.
+      if (!sent.sent) {
+        item.phase = 'resolved';
+        journal.withdraw?.(item);
+      }
+      return;
+    }
     finish(item, sent.outcome, sent.outcome === 'changed' ? { ...sent.extra, requestId: sent.extra.requestId ?? item.requestId } : sent.extra);
   };
 
@@ -190,7 +197,7 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
         continue;
       }
       const sent = await send(item, user, planned.operation, { ...planned.operation.query, ...planned.query }, status);
-      if (!sent) return; // stopped: the item stays at its intent; resume reads the user and goes on from there
+      if ('stopped' in sent) return; // stopped: the item stays at its intent (its steps share it); resume reads the user and goes on from there
       const s = step(name, sent.outcome, sent.extra.requestId ?? null, sent.extra.error ?? null, sent.extra.note);
       steps.push(s);
       if (sent.extra.statusAfter) status = sent.extra.statusAfter;

@@ -29,14 +29,17 @@ function isTransitionRefusal(op: LifecycleOperation, err: unknown): boolean {
 /** What one governed request ended in, as the fields to set on the item (or on a step). */
 export type Sent = { outcome: Outcome; extra: Partial<Item> };
 
+/** The run's stop came first: no outcome. `sent`: an attempt was handed to Okta (it may have been applied). */
+export type Stopped = { stopped: true; sent: boolean };
+
 /**
  * Send one single-request operation to the user (intent already durable) and settle its outcome:
  * retries through the governor, a fresh read before any re-send of a non-idempotent operation,
  * and a fresh read after a refusal that may mean the status moved under us or a last attempt
- * Okta may have applied. Null when the run's stop came first: no outcome, the item stays at its
- * intent, and resume reads the user before sending anything.
+ * Okta may have applied. Stopped when the run's stop came first: no outcome; `sent` says whether
+ * any attempt reached Okta.
  */
-export async function sendOperation(context: SendContext, item: Item, user: OktaUser, op: LifecycleOperation, query: Record<string, string>, statusNow: UserStatus = user.status): Promise<Sent | null> {
+export async function sendOperation(context: SendContext, item: Item, user: OktaUser, op: LifecycleOperation, query: Record<string, string>, statusNow: UserStatus = user.status): Promise<Sent | Stopped> {
   const { client, governor, resolver, recorder, signal } = context;
   const record = recorder(item);
   let attempts = 0;
@@ -90,7 +93,8 @@ export async function sendOperation(context: SendContext, item: Item, user: Okta
     };
   } catch (err) {
     item.waitMs += governorFailure(err)?.waitMs ?? 0;
-    if (stoppedBy(signal, err)) return null;
+    // The governor refuses queued calls once the run stops: with no attempt made, nothing was sent.
+    if (stoppedBy(signal, err)) return { stopped: true, sent: attempts > 0 };
     return settleWriteError(context, item, user, op, err ?? lastError, attempts);
   }
 }
@@ -100,7 +104,7 @@ export async function sendOperation(context: SendContext, item: Item, user: Okta
  * attempt that failed unclearly (5xx, reset, timeout) may have been applied: either way, read the
  * user once more (never re-send) before settling.
  */
-async function settleWriteError(context: SendContext, item: Item, user: OktaUser, op: LifecycleOperation, err: unknown, attempts: number): Promise<Sent | null> {
+async function settleWriteError(context: SendContext, item: Item, user: OktaUser, op: LifecycleOperation, err: unknown, attempts: number): Promise<Sent | Stopped> {
   const { resolver, recorder, signal } = context;
   const error: ItemError = itemError(err);
   const requestId = (err as OktaApiError).requestId ?? null;
@@ -114,7 +118,7 @@ async function settleWriteError(context: SendContext, item: Item, user: OktaUser
   try {
     fresh = (await resolver.fetch(user.id, recorder(item))).user;
   } catch (readErr) {
-    if (stoppedBy(signal, readErr)) return null;
+    if (stoppedBy(signal, readErr)) return { stopped: true, sent: true };
     return { outcome: 'failed', extra: { error: refused ? itemError(readErr) : error, requestId } };
   }
   if (unclear) {

@@ -110,6 +110,11 @@ export interface RequestEvent {
 export interface RunJournal {
   resolved(item: Item): void;
   intent(item: Item): Promise<void>;
+  /**
+   * The item's intent is withdrawn: the run stopped before its write was handed to Okta, so resume
+   * need not treat it as possibly sent. Optional: without it the intent stays (the cautious reading).
+   */
+  withdraw?(item: Item): void;
   outcome(item: Item): void;
   event(event: RequestEvent): void;
   /** Flush everything pending. */

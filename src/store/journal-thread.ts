@@ -11,6 +11,8 @@ export interface JournalSql {
   itemChunk: number;
   /** INSERT one page of events: run_id, first_seq, last_seq, body (their EventValues as a JSON array). */
   eventPage: string;
+  /** UPDATE one withdrawn intent back to 'resolved': updated_at, run_id, idx. */
+  withdraw: string;
   /** SELECT the run's lease token (one column). */
   lease: string;
 }
@@ -21,6 +23,8 @@ export interface JournalBatch {
   items: ItemValues[];
   /** The run's next events, consecutive seqs in order: stored as one page. */
   events: EventValues[];
+  /** Items whose intent is withdrawn ([idx, at]), after the item rows. */
+  withdrawn: [number, string][];
   /** When not null, the batch commits only while the run's lease still has this token. */
   token: string | null;
 }
@@ -59,7 +63,7 @@ try {
   db = new Database(file, { fileMustExist: true });
   for (const p of pragmas) db.pragma(p);
   const upsert = db.prepare(sql.upsert), upserts = db.prepare(sql.upserts);
-  const eventPage = db.prepare(sql.eventPage);
+  const eventPage = db.prepare(sql.eventPage), withdraw = db.prepare(sql.withdraw);
   const lease = db.prepare(sql.lease).pluck();
   // Rows in call order: whole chunks through the multi-row statement, the rest one by one.
   const bulk = (one, many, chunk, runId, rows) => {
@@ -74,6 +78,7 @@ try {
   tx = db.transaction((b, page) => {
     if (b.token !== null && lease.get(b.runId) !== b.token) throw Object.assign(new Error('lease lost'), { name: 'LeaseLost' });
     bulk(upsert, upserts, sql.itemChunk, b.runId, b.items);
+    for (const [idx, at] of b.withdrawn) withdraw.run(at, b.runId, idx);
     if (page !== null) eventPage.run(b.runId, page[0], page[1], page[2]);
   });
 } catch (err) { openError = err; }

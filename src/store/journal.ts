@@ -59,6 +59,8 @@ export const JOURNAL_SQL: JournalSql = Object.freeze({
   itemChunk: ITEM_CHUNK,
   // A batch's events, consecutive seqs, as one page (migration 5).
   eventPage: 'INSERT INTO event_pages (run_id, first_seq, last_seq, body) VALUES (?, ?, ?, ?)',
+  // Only this clears an intent without an outcome: the upsert never turns 'intent' back into 'resolved'.
+  withdraw: `UPDATE items SET phase = 'resolved', updated_at = ? WHERE run_id = ? AND idx = ? AND phase = 'intent'`,
   lease: 'SELECT token FROM leases WHERE run_id = ?',
 });
 
@@ -75,11 +77,13 @@ class Batch {
   /** Buffered 'resolved' rows by item index: a later row of the same item in the batch supersedes them. */
   resolvedAt = new Map<number, number>();
   events: EventValues[] = [];
+  /** Items whose intent is withdrawn, [idx, at], applied after the batch's item rows. */
+  withdrawn: [number, string][] = [];
   waiters: Waiter[] = [];
   intents = 0;
 
   get rows(): number {
-    return this.items.length + this.events.length;
+    return this.items.length + this.events.length + this.withdrawn.length;
   }
 }
 
@@ -145,6 +149,13 @@ export class StoreJournal implements RunJournal {
 
   outcome(item: Item): void {
     this.#put(item, 'done');
+  }
+
+  /** The run stopped before the item's write was handed to Okta: its intent row goes back to 'resolved'. */
+  withdraw(item: Item): void {
+    this.#assertOpen();
+    this.#open.withdrawn.push([item.index, this.#stamp()]);
+    this.#buffered();
   }
 
   event(event: RequestEvent): void {
@@ -270,12 +281,12 @@ export class StoreJournal implements RunJournal {
     const batch = this.#sealed.shift() ?? this.#takeOpen();
     if (this.#failure) return this.#reject([batch, ...this.#sealed.splice(0), this.#takeOpen()]);
     const items = batch.items.filter((p): p is ItemValues => p !== null);
-    if (items.length === 0 && batch.events.length === 0) {
+    if (items.length === 0 && batch.events.length === 0 && batch.withdrawn.length === 0) {
       this.#settled(batch, null);
       return;
     }
     this.#lastPost = performance.now();
-    const seq = this.#thread.write({ runId: this.runId, items, events: batch.events, token: this.#token }, (err) => {
+    const seq = this.#thread.write({ runId: this.runId, items, events: batch.events, withdrawn: batch.withdrawn, token: this.#token }, (err) => {
       this.#inflight = null;
       if (err === null) {
         this.#stats.commits += 1;

@@ -320,6 +320,32 @@ describe('an interrupted run', () => {
   });
 });
 
+describe('a run stopped by Ctrl-C', () => {
+  it('leaves no intent for a write it never sent: the store reads those users as unsent, and resume logs no write that may have gone', async () => {
+    sim.configure({ latencyMs: 40 });
+    try {
+      const { child, exited, id } = await liveRun('sigint', 40);
+      for (let i = 0; i < 200 && ((await runsJson()).find((r) => r.id === id)?.counts.changed ?? 0) < 4; i++) await new Promise((r) => setTimeout(r, 25));
+      child.kill('SIGINT');
+      await exited;
+      const posted = new Set(sim.requests().filter((q) => q.method === 'POST').map((q) => q.userId));
+      const db = new Database(store, { readonly: true });
+      const rows = db.prepare(`SELECT phase, user_id FROM items WHERE run_id = ? AND outcome IS NULL`).all(id) as { phase: string; user_id: string | null }[];
+      db.close();
+      expect(rows.length).toBeGreaterThan(0);
+      // An intent stays only where a write may have reached Okta.
+      for (const r of rows) if (r.phase === 'intent') expect(posted.has(r.user_id)).toBe(true);
+      sim.configure({ latencyMs: 0 });
+      expect((await runCli(['resume', id, '--store', store], { env })).code).toBe(0);
+      const audit = (await runCli(['audit', id, '--format', 'jsonl', '--store', store], { env })).stdout.trim().split('\n').map((l) => JSON.parse(l) as { attempt: number });
+      expect(audit.filter((e) => e.attempt === 0)).toEqual([]);
+      expect((await runsJson()).find((r) => r.id === id)).toMatchObject({ status: 'finished', counts: { changed: 40 } });
+    } finally {
+      sim.configure({ latencyMs: 0 });
+    }
+  });
+});
+
 describe('a store that does not exist', () => {
   it('show, audit, resume, undo and run --continue say so (exit 2) and create nothing; runs lists no runs', async () => {
     const missing = path.join(dir, 'typo', 'runz.db');

@@ -5,6 +5,8 @@ export interface MemoryJournal extends RunJournal {
   readonly events: RequestEvent[];
   readonly intents: number[];
   readonly outcomes: number[];
+  /** Items whose intent was withdrawn (the run stopped before their write was sent). */
+  readonly withdrawn: number[];
 }
 
 /** `onIntent` may hold an intent's commit (return a promise) or act at that moment. */
@@ -12,10 +14,13 @@ export function memoryJournal(onIntent: (item: Item) => Promise<void> | void = (
   const events: RequestEvent[] = [];
   const intents: number[] = [];
   const outcomes: number[] = [];
+  const withdrawn: number[] = [];
   return {
     events,
     intents,
     outcomes,
+    withdrawn,
+    withdraw: (item) => void withdrawn.push(item.index),
     resolved() {},
     intent: async (item) => {
       intents.push(item.index);

@@ -154,6 +154,20 @@ describe('ordering', () => {
     t.done();
   });
 
+  it('withdraw() turns a committed intent back to resolved (the write was never sent); an item with an outcome keeps it', async () => {
+    const t = setup(3);
+    const j = t.store.journal('r1');
+    await Promise.all([j.intent(intentItem(0)), j.intent(intentItem(1))]);
+    j.outcome(doneItem(1));
+    j.withdraw(intentItem(0));
+    j.withdraw(doneItem(1));
+    await j.flush();
+    expect(t.phases()).toEqual(['resolved', 'done', 'pending']);
+    expect(t.row(0)).toMatchObject({ user_id: '00u0', status_before: 'ACTIVE', outcome: null });
+    j.close();
+    t.done();
+  });
+
   it('only an outcome clears an intent: a later resolved() keeps phase intent (buffered and committed)', async () => {
     const t = setup();
     const j = t.store.journal('r1');

@@ -22,6 +22,7 @@ export function consoleKeeper(store: RunStore, onCreate: (header: RunHeader) => 
       return {
         resolved: (item: Item) => j.resolved(item),
         intent: (item: Item) => j.intent(item),
+        withdraw: (item: Item) => j.withdraw(item),
         outcome: (item: Item) => j.outcome(item),
         event: (e: RequestEvent) => j.event(e),
         flush: () => j.flush(),
