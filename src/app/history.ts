@@ -155,9 +155,8 @@ export function assertEnded(store: RunStore, run: RunInfo): void {
 /** planUndo over the run's changed items, read from the store a page at a time; the run must have ended. */
 export function planStoredUndo(store: RunStore, runId: string): UndoPlan & { run: RunInfo } {
   const run = runInfoOrThrow(store, runId);
-  const plan = planUndo(run, store.iterateItems(runId, 'changed'));
-  assertEnded(store, run);
-  return { ...plan, run };
+  assertEnded(store, run); // before its changed items are read
+  return { ...planUndo(run, store.iterateItems(runId, 'changed')), run };
 }
 
 /** For an undo run: the status each user was left in by the run it undoes. */

@@ -167,11 +167,12 @@ export async function runCommand(flags: RunFlags, dryRun: boolean, env: NodeJS.P
     // A continuing run's org is the earlier run's: its store is read first.
     if (flags.continue !== undefined) opened = openStore(flags, { existing: true });
     const org = opened ? continuedOrg(flags, env, opened) : resolveOrg(flags.org, env, flags.allowHost ?? []);
+    const purpose: AuthPurpose = dryRun ? 'read' : 'write';
     const needs: AuthNeeds = { groups: (flags.protectGroup?.length ?? 0) > 0 };
-    auth = resolveAuthFromFlags(flags, env, org, dryRun ? 'read' : 'write', needs);
+    auth = resolveAuthFromFlags(flags, env, org, purpose, needs);
     assertReportWritable(flags.report);
     opened ??= openStore(flags, { existing: false });
-    return await runOn(flags, dryRun, env, org, auth, needs, opened);
+    return await runOn(flags, dryRun, env, { org, auth, purpose, needs }, opened);
   } finally {
     opened?.close();
     if (auth) await closeAuth(auth);
@@ -195,8 +196,8 @@ function continuedOrg(flags: RunFlags, env: NodeJS.ProcessEnv, opened: OpenedSto
 }
 
 /** The run itself, once its org, credentials and store are settled. */
-async function runOn(flags: RunFlags, dryRun: boolean, env: NodeJS.ProcessEnv, org: OrgUrl, auth: AuthProvider, needs: AuthNeeds, opened: OpenedStore | null): Promise<number> {
-  const purpose: AuthPurpose = dryRun ? 'read' : 'write';
+async function runOn(flags: RunFlags, dryRun: boolean, env: NodeJS.ProcessEnv, access: { org: OrgUrl; auth: AuthProvider; purpose: AuthPurpose; needs: AuthNeeds }, opened: OpenedStore | null): Promise<number> {
+  const { org, auth, purpose, needs } = access;
   const { action, identities, parent } = await collectionFor(flags, opened, dryRun);
   const protect = { entries: await readProtectFile(flags.protect), groups: flags.protectGroup ?? [] };
   const settings = runSettings(flags, action, dryRun, protect, parent);

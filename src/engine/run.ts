@@ -83,8 +83,7 @@ export interface RunResult {
   total: number;
   /** Items per outcome at the end, those settled before the run included; the rest stayed pending. */
   counts: Partial<Record<Outcome, number>>;
-  /** Set when a blast-radius limit stopped the run before any change. */
-  /** The plan would change more users than `limit` (the run's max changes): nothing was changed. `reason` says so in words. */
+  /** Set when a blast-radius limit stopped the run before any change: the plan would change more users than `limit` (the run's max changes). `reason` says so in words. */
   aborted: { reason: string; wouldChange: number; limit: number } | null;
   /** True when the signal stopped the run early; unfinished items stay pending for resume. */
   interrupted: boolean;
@@ -152,7 +151,10 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
   const send = (item: Item, user: OktaUser, op: LifecycleOperation, query: Record<string, string>, statusNow?: UserStatus): Promise<Sent | Stopped> =>
     sendOperation(sending, item, user, op, query, statusNow);
 
-  /** A single-request operation: intent, send, outcome. Stopped before an outcome: the item stays at its intent, for resume. */
+  /**
+   * A single-request operation: intent, send, outcome. Stopped before an outcome: a write never sent
+   * is withdrawn; one that may have reached Okta stays at its intent, for resume to read first.
+   */
   const writeOne = async (item: Item, user: OktaUser): Promise<void> => {
     item.phase = 'intent';
     await journal.intent(item);

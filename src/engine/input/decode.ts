@@ -29,7 +29,7 @@ export function decodeInput(data: Buffer | string, sourceName: string): string {
   }
   // UTF-16 without a byte order mark decodes as "valid" UTF-8 with a NUL between letters: every identity
   // would be refused one by one. A stray NUL in UTF-8 text stays one identity's problem (checkIdentity).
-  if (data.indexOf(0) !== -1 && looksLikeUtf16(data)) {
+  if (looksLikeUtf16(data)) {
     throw new InputFileError(sourceName, 'is UTF-16 without a byte order mark (a NUL byte between its characters), not UTF-8: save it as UTF-8');
   }
   return text;

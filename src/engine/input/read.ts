@@ -24,8 +24,8 @@ export function readDataCollection(data: Buffer | string, options: ReadOptions =
   const byContent = options.format === undefined && familyByExtension(sourceName) === null;
   const declared = familyOf(options.format);
   let family: FormatFamily = declared ?? familyByExtension(sourceName) ?? familyByContent(text, options.column);
-  // A .txt (or pasted) list headed by a column name is a one-column CSV: its header is no identity.
-  if (family === 'text' && declared === null && isLoneHeader(text)) family = 'csv';
+  // A .txt list headed by a column name alone is a one-column CSV too (familyByContent tells it where there is no extension).
+  if (family === 'text' && declared === null && !byContent && isLoneHeader(text)) family = 'csv';
   if (options.column !== undefined && family !== 'csv') {
     throw new InputFileError(
       sourceName,
