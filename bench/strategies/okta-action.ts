@@ -14,6 +14,8 @@ export interface OktaActionParams extends BenchParams {
   rateShare?: number;
   journal?: boolean;
   report?: boolean;
+  /** Identities read per request; unset: okta-action's default. 1 = a GET per identity. */
+  readBatch?: number;
   /** Record governor 'send' events as [ms since start, bucket] for the rate chart. */
   timeline?: boolean;
 }
@@ -28,7 +30,7 @@ export async function oktaAction(p: OktaActionParams): Promise<Tally & { extra: 
   const timeline: [number, string][] = [];
   const done = await startRun(
     { org: parseOrgUrl(p.url), auth: new SswsAuth(p.token) },
-    { ...ACTION_DEFAULTS, action: p.action, objectsPerRun: collection.identities.length, concurrency: p.concurrency ?? 10, rateShare: p.rateShare ?? ACTION_DEFAULTS.rateShare },
+    { ...ACTION_DEFAULTS, action: p.action, objectsPerRun: collection.identities.length, concurrency: p.concurrency ?? 10, rateShare: p.rateShare ?? ACTION_DEFAULTS.rateShare, readBatch: p.readBatch ?? ACTION_DEFAULTS.readBatch },
     collection.identities,
     keeper,
     { onGovernorEvent: p.timeline ? (e) => { if (e.type === 'send') timeline.push([Date.now() - started, e.bucket]); } : undefined },

@@ -13,6 +13,7 @@ import type { ItemSource } from '../engine/source.js';
 import type { Item, RequestEvent, RunHeader, RunJournal } from '../engine/types.js';
 import type { RecordEvent } from '../engine/attempt-log.js';
 import type { ProtectionPolicy } from '../engine/protect.js';
+import { MAX_READ_BATCH } from '../engine/read-batch.js';
 import { loadProtection, type ProtectionSources } from './protection.js';
 
 /** What an analyst configures for one run of the action. */
@@ -30,6 +31,8 @@ export interface ActionSettings {
   protect: ProtectionSources;
   /** Set on an undo run: the run it undoes. */
   undoOf?: string | null;
+  /** Identities read per request (a filtered list); 1 = a GET per identity. Unset: the default. */
+  readBatch?: number;
 }
 
 export const ACTION_DEFAULTS: Readonly<Omit<ActionSettings, 'action'>> = Object.freeze({
@@ -40,6 +43,7 @@ export const ACTION_DEFAULTS: Readonly<Omit<ActionSettings, 'action'>> = Object.
   sendEmail: false,
   maxChanges: null,
   protect: { entries: [], groups: [] },
+  readBatch: 100,
 });
 
 /** Irreversible operations are capped at this many changes unless --max-changes says otherwise. */
@@ -106,7 +110,11 @@ export function validateSettings(s: ActionSettings): void {
   if (!Number.isInteger(s.concurrency) || s.concurrency < 1 || s.concurrency > 75) throw new UsageError('Concurrency must be a whole number from 1 to 75 (Okta allows 75 requests in flight per org).');
   if (!(s.rateShare > 0 && s.rateShare <= 1)) throw new UsageError('The rate share must be a number above 0 and at most 1.');
   if (s.maxChanges !== null && (!Number.isInteger(s.maxChanges) || s.maxChanges < 0)) throw new UsageError('--max-changes must be a whole number ≥ 0.');
+  if (s.readBatch !== undefined && (!Number.isInteger(s.readBatch) || s.readBatch < 1 || s.readBatch > MAX_READ_BATCH)) throw new UsageError(`--read-batch must be a whole number from 1 to ${MAX_READ_BATCH}.`);
 }
+
+/** Identities the run reads per request. */
+export const readBatchOf = (s: ActionSettings): number => s.readBatch ?? (ACTION_DEFAULTS.readBatch as number);
 
 export function effectiveMaxChanges(s: ActionSettings): number | null {
   if (s.maxChanges !== null) return s.maxChanges;
@@ -115,7 +123,7 @@ export function effectiveMaxChanges(s: ActionSettings): number | null {
 
 /** Settings as stored with a run: everything needed to resume it, and never a credential. */
 export function runOptions(s: ActionSettings): Record<string, unknown> {
-  return { objectsPerRun: s.objectsPerRun, concurrency: s.concurrency, rateShare: s.rateShare, sendEmail: s.sendEmail, revokeOAuth: s.revokeOAuth ?? false, maxChanges: s.maxChanges, protect: s.protect, undoOf: s.undoOf ?? null };
+  return { objectsPerRun: s.objectsPerRun, concurrency: s.concurrency, rateShare: s.rateShare, sendEmail: s.sendEmail, revokeOAuth: s.revokeOAuth ?? false, maxChanges: s.maxChanges, protect: s.protect, undoOf: s.undoOf ?? null, readBatch: readBatchOf(s) };
 }
 
 /** Undo's gate: a user whose status moved since the run is left alone, with the reason. */
@@ -186,7 +194,8 @@ export async function execute(conn: Connection, settings: ActionSettings, header
       query: queryFor(op, settings),
       maxChanges: effectiveMaxChanges(settings),
       protection: session.protection,
-      lookahead: lookaheadFor(settings.concurrency, journal !== undefined),
+      lookahead: lookaheadFor(settings.concurrency, journal !== undefined, readBatchOf(settings)),
+      readBatch: readBatchOf(settings),
       precondition: cb.expected ? expectStatus(cb.expected, settings.undoOf ?? 'the earlier run') : null,
     }, deps);
     const finishedAt = new Date().toISOString();

@@ -6,6 +6,7 @@ import type { Item, RequestEvent, RunHeader } from '../engine/types.js';
 import type { RunInfo, RunStore } from '../store/index.js';
 import { summaryOf } from '../engine/report.js';
 import { ACTION_DEFAULTS, type ActionSettings } from './action.js';
+import { MAX_READ_BATCH } from '../engine/read-batch.js';
 
 const storedOptions = z.object({
   objectsPerRun: z.number().int().positive().default(ACTION_DEFAULTS.objectsPerRun),
@@ -16,6 +17,8 @@ const storedOptions = z.object({
   maxChanges: z.number().int().min(0).nullable().default(null),
   protect: z.object({ entries: z.array(z.string()), groups: z.array(z.string()) }).default({ entries: [], groups: [] }),
   undoOf: z.string().nullable().default(null),
+  // Runs kept before batched reads read one identity per request.
+  readBatch: z.number().int().min(1).max(MAX_READ_BATCH).default(1),
 });
 
 /** The settings a run was started with, as the store kept them. */

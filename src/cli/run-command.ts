@@ -4,6 +4,7 @@ import { ACTION_DEFAULTS, startRun, validateSettings, type ActionSettings, type 
 import { assertContinuable, deferredInputs, runInfoOrThrow, settingsOf, storedOrg } from '../app/history.js';
 import { closeAuth, resolveAuthFromFlags, resolveOrg, verifyCredentials, type AuthFlags, type AuthNeeds, type AuthPurpose } from '../app/credentials.js';
 import { INPUT_DEFAULTS, readDataCollectionFile, type InputFormat } from '../engine/input/index.js';
+import { MAX_READ_BATCH } from '../engine/read-batch.js';
 import { exitCodeFor, formatSummary, reportItem, writeReport } from '../engine/report.js';
 import type { AuthProvider } from '../okta/auth.js';
 import { UsageError } from '../okta/errors.js';
@@ -28,6 +29,7 @@ export interface RunFlags extends AuthFlags {
   report?: string;
   concurrency?: number;
   rateShare?: number;
+  readBatch?: number;
   yes?: boolean;
   sendEmail?: boolean;
   oauthTokens?: boolean;
@@ -51,6 +53,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--objects-per-run <n>', `most identities one run processes; the rest are deferred (default: ${ACTION_DEFAULTS.objectsPerRun})`, wholeNumber('--objects-per-run', 1))
     .option('--report <file>', 'write the report to FILE (.json or .csv)')
     .option('--concurrency <n>', `most requests in flight (1-75; default: ${ACTION_DEFAULTS.concurrency})`, wholeNumber('--concurrency', 1, 75))
+    .option('--read-batch <n>', `identities read per request, as one filtered list (1-${MAX_READ_BATCH}; 1 = a GET per identity; default: ${ACTION_DEFAULTS.readBatch})`, wholeNumber('--read-batch', 1, MAX_READ_BATCH))
     .option('--rate-share <fraction>', `most of each Okta rate-limit bucket this run may use (default: ${ACTION_DEFAULTS.rateShare})`, fraction('--rate-share'))
     .option('--protect <file>', 'protected accounts: Okta ids, logins, login shortnames and glob patterns on login, one per line (with --continue: added to the earlier run\'s)')
     .option('--protect-group <groupId>', 'protect the members of this Okta group (repeatable; with --continue: added to the earlier run\'s)', collect)
@@ -149,6 +152,7 @@ export function runSettings(flags: RunFlags, action: OperationName, dryRun: bool
     objectsPerRun: flags.objectsPerRun ?? base.objectsPerRun,
     concurrency: flags.concurrency ?? base.concurrency,
     rateShare: flags.rateShare ?? base.rateShare,
+    readBatch: flags.readBatch ?? base.readBatch ?? ACTION_DEFAULTS.readBatch,
     sendEmail: flags.sendEmail ?? base.sendEmail,
     revokeOAuth: flags.oauthTokens ?? base.revokeOAuth ?? false,
     maxChanges: flags.maxChanges ?? base.maxChanges,

@@ -51,6 +51,19 @@ export function decide(op: LifecycleOperation, user: UserView): Decision {
     : { kind: 'invalid_transition', basis: 'table', reason: `${op.name} is not allowed from ${user.status}` };
 }
 
+/**
+ * Would the user's `_links` be needed to decide? A user read in a list carries none, so the table
+ * decides; where it refuses (an operation, or a step of one, not allowed from this status by the
+ * table), Okta may still offer it, and only a single-user GET tells. Elsewhere the table's answer
+ * stands: `already` comes from the status alone, and the table's `from` lists only statuses Okta
+ * documents for the operation.
+ */
+export function needsLinks(op: LifecycleOperation, user: UserView): boolean {
+  if (advertisedOperations(user._links)) return false;
+  const decisions = op.steps ? decideSteps(op, user).map((s) => s.decision) : [decide(op, user)];
+  return decisions.some((d) => d.kind === 'invalid_transition' && d.basis === 'table');
+}
+
 /** Is this status (or the one the user is moving to) one where the step counts as done? */
 const doneIn = (statuses: readonly UserStatus[], user: Pick<OktaUser, 'status' | 'transitioningToStatus'>): boolean =>
   statuses.includes(user.status) || (user.transitioningToStatus != null && statuses.includes(user.transitioningToStatus as UserStatus));

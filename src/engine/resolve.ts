@@ -4,12 +4,13 @@ import { OktaApiError } from '../okta/errors.js';
 import { getPage, getUser, paginate, parseUser, searchLiteral, type OktaUser } from '../okta/users.js';
 import type { OktaResponse } from '../okta/response.js';
 import { audited, itemError, stoppedBy, type RecordEvent } from './attempt-log.js';
+import { batchable, type ReadBatcher } from './read-batch.js';
 import type { ItemError, Outcome } from './types.js';
 
 export { itemError } from './attempt-log.js';
 
 export type Resolution =
-  | { kind: 'user'; user: OktaUser; requestId: string | null; waitMs: number; via: 'get' | 'email' }
+  | { kind: 'user'; user: OktaUser; requestId: string | null; waitMs: number; via: 'get' | 'batch' | 'email' }
   | { kind: 'unresolved'; outcome: Extract<Outcome, 'not_found' | 'ambiguous' | 'failed'>; error: ItemError | null; requestId: string | null; note: string | null; waitMs: number }
   /** The run's signal fired before the identity was resolved: nothing is known, the item stays unfinished. */
   | { kind: 'stopped' };
@@ -21,8 +22,10 @@ export const looksLikeEmail = (v: string): boolean => /^[^@\s]+@[^@\s]+\.[^@\s]+
 const USER_ROUTE = '/api/v1/users/{id}';
 
 /**
- * Finds the Okta user behind one identity: GET by id, login or shortname (id and status in one
- * call); for an email that is not a login, a search on profile.email. Nothing is cached: a run's
+ * Finds the Okta user behind one identity: in a batch with others when a ReadBatcher is given and
+ * the value is an id or a login (read-batch.ts); else, or when the batch does not answer it, GET by
+ * id, login or shortname (id and status in one call); for an email that is not a login, a search on
+ * profile.email. Nothing is cached: a run's
  * identities are de-duplicated before resolution (prepare.ts), so no lookup is ever asked twice,
  * and a cache would only keep thousands of users alive for nothing.
  */
@@ -32,14 +35,33 @@ export class Resolver {
   /** The run's stop: once it fires, no request of this resolver leaves. */
   readonly #signal: AbortSignal | undefined;
 
-  constructor(client: OktaClient, governor: Governor, signal?: AbortSignal) {
+  readonly #batch: ReadBatcher | null;
+  readonly #readAgain: (user: OktaUser) => boolean;
+
+  /**
+   * `batch`: reads ids and logins many at a time. `readAgain`: a user a batch found is read once
+   * more alone when this says so (its `_links`, which a list leaves out, would decide: decide.ts needsLinks).
+   */
+  constructor(client: OktaClient, governor: Governor, signal?: AbortSignal, batch: ReadBatcher | null = null, readAgain: (user: OktaUser) => boolean = () => false) {
     this.#client = client;
     this.#governor = governor;
     this.#signal = signal;
+    this.#batch = batch;
+    this.#readAgain = readAgain;
   }
 
   resolve(value: string, record: RecordEvent): Promise<Resolution> {
+    if (this.#batch?.usable && batchable(value)) return this.#batched(this.#batch, value, record);
     return this.#resolve(value, record);
+  }
+
+  async #batched(batch: ReadBatcher, value: string, record: RecordEvent): Promise<Resolution> {
+    const a = await batch.lookup(value);
+    if (a.kind === 'stopped') return STOPPED;
+    if (a.kind === 'user' && !this.#readAgain(a.user)) return { kind: 'user', user: a.user, requestId: a.requestId, waitMs: a.waitMs, via: 'batch' };
+    // By its id when the batch found the user: the value may be a login that changes meanwhile.
+    const alone = await this.#resolve(a.kind === 'user' ? a.user.id : value, record);
+    return 'waitMs' in alone ? { ...alone, waitMs: alone.waitMs + a.waitMs } : alone;
   }
 
   /** A fresh read of one user by id (before any re-send, and on resume). Rejects with the signal's reason once the run stops. */

@@ -4,10 +4,11 @@ import { OktaApiError } from '../okta/errors.js';
 import type { LifecycleOperation, OperationName, UserStatus } from '../okta/lifecycle.js';
 import type { OktaUser } from '../okta/users.js';
 import { overallOutcome, plannedSteps, step, stepsNote, unsentStep } from './composite.js';
-import { decide, decideSteps, reachedTarget } from './decide.js';
+import { decide, decideSteps, needsLinks, reachedTarget } from './decide.js';
 import { sendOperation, type SendContext, type Sent, type Stopped } from './send.js';
 import { EMPTY_PROTECTION, protectionReason, type ProtectionPolicy } from './protect.js';
 import { itemError, Resolver, STOPPED, type Resolution } from './resolve.js';
+import { ReadBatcher } from './read-batch.js';
 import { requestSignal, stoppedBy, unrecordedAttempt } from './attempt-log.js';
 import { InFlight } from './in-flight.js';
 import { arraySource, unsettledCount, type ItemSource } from './source.js';
@@ -30,6 +31,12 @@ export interface RunSettings {
   lookahead: number;
   /** Optional gate after resolution: a reason to skip this user (undo uses it), or null to go on. */
   precondition: ((item: Item, user: OktaUser) => string | null) | null;
+  /**
+   * Identities read per request (read-batch.ts): ids and logins are looked up this many at a time
+   * with one filtered list request; 1 = a GET per identity. Reads run ahead in steps of this many
+   * (at most half the lookahead), so each step fills a batch.
+   */
+  readBatch: number;
 }
 
 export const RUN_DEFAULTS: Readonly<Omit<RunSettings, 'operation'>> = Object.freeze({
@@ -39,6 +46,7 @@ export const RUN_DEFAULTS: Readonly<Omit<RunSettings, 'operation'>> = Object.fre
   protection: EMPTY_PROTECTION,
   lookahead: 64,
   precondition: null,
+  readBatch: 1,
 });
 
 /**
@@ -56,8 +64,8 @@ export const RUN_DEFAULTS: Readonly<Omit<RunSettings, 'operation'>> = Object.fre
  * simulator kept 1.42–1.62 of the 2 cores busy at 64 and 1.62–1.66 at 128 (1.67–1.73 without a
  * journal); 192 and 256 kept no more busy than 128.
  */
-export function lookaheadFor(concurrency: number, journaled = false): number {
-  return Math.max(journaled ? JOURNALED_LOOKAHEAD : RUN_DEFAULTS.lookahead, 2 * Math.trunc(concurrency));
+export function lookaheadFor(concurrency: number, journaled = false, readBatch = 1): number {
+  return Math.max(journaled ? JOURNALED_LOOKAHEAD : RUN_DEFAULTS.lookahead, 2 * Math.trunc(concurrency), 2 * Math.trunc(readBatch));
 }
 
 /** lookaheadFor's floor when a journal's commits gate the writes. */
@@ -105,7 +113,6 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
   const journal = deps.journal ?? NO_JOURNAL;
   // Every request of the run goes through the governor with the run's signal: once it fires, none leaves.
   const signal = requestSignal(deps.signal);
-  const resolver = new Resolver(deps.client, deps.governor, signal);
   const claimed = new Map(source.claimed);
   const counts: Partial<Record<Outcome, number>> = { ...source.settled };
   const total = source.total;
@@ -122,6 +129,9 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
           at: stamp(), itemIndex: item ? item.index : null, method: e.method, route: e.route, status: e.status,
           requestId: e.requestId, attempt: e.attempt, waitMs: e.waitMs, durationMs: e.durationMs, error: e.error,
         });
+
+  const batcher = settings.readBatch > 1 ? new ReadBatcher({ client: deps.client, governor: deps.governor, record: recorder(null), signal }, settings.readBatch) : null;
+  const resolver = new Resolver(deps.client, deps.governor, signal, batcher, (user) => needsLinks(op, user));
 
   const finish = (item: Item, outcome: Outcome, extra: Partial<Item> = {}): void => {
     Object.assign(item, extra, { outcome, phase: 'done' });
@@ -223,6 +233,8 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
 
   // Each undecided item may still need this many writes (a composite sends one per step).
   const writesPerItem = op.steps?.length ?? 1;
+  // Reads are started in steps of this many, so that a batcher gets whole batches.
+  const readStep = batcher ? Math.max(1, Math.min(settings.readBatch, Math.floor(settings.lookahead / 2))) : 1;
   for (let i = 0; i < workCount; i++) {
     // What is not submitted yet: the governor sends at once what fits in a window's budget.
     // Items after this one; this one's write, if any, is counted by the governor once it is queued.
@@ -231,13 +243,16 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
       interrupted = true;
       break;
     }
-    while (readCursor < workCount && readCursor <= i + settings.lookahead) {
-      const next = work.next();
-      if (next.done) throw new Error(`the item source ended after ${readCursor} of ${workCount} unsettled items`);
-      ahead.set(readCursor, { item: next.value, resolution: resolveStep(next.value) });
-      readCursor++;
+    if (readCursor <= i + settings.lookahead - readStep + 1) {
+      while (readCursor < workCount && readCursor <= i + settings.lookahead) {
+        const next = work.next();
+        if (next.done) throw new Error(`the item source ended after ${readCursor} of ${workCount} unsettled items`);
+        ahead.set(readCursor, { item: next.value, resolution: resolveStep(next.value) });
+        readCursor++;
+      }
+      if (batcher) deps.governor.expectDemand('list', Math.ceil((workCount - readCursor) / settings.readBatch));
+      else deps.governor.expectDemand('read', workCount - readCursor);
     }
-    deps.governor.expectDemand('read', workCount - readCursor);
     const { item, resolution } = ahead.get(i) as { item: Item; resolution: Promise<Resolution> };
     ahead.delete(i);
     const r = await resolution;

@@ -89,7 +89,8 @@ export async function* paginate<T>(
 export function nextLink(response: OktaResponse<unknown>, origin: string): string | null {
   const raw = response.headers.link;
   const headerValue = Array.isArray(raw) ? raw.join(', ') : raw;
-  if (!headerValue) return null;
+  // Most pages are the last: no next link, nothing to parse.
+  if (!headerValue || !/\bnext\b/i.test(headerValue)) return null;
   const ref = LinkHeader.parse(headerValue).rel('next')[0];
   if (!ref) return null;
   const url = new URL(ref.uri, origin);

@@ -62,6 +62,11 @@ export interface SimulatorConfig {
   faults: FaultConfig;
   /** What a successful deactivate answers: 200 `{}` (2025 recordings) or 204 (2020 recordings). */
   deactivateStatus: 200 | 204;
+  /**
+   * A `search` or `filter` with more terms than this is refused as Okta refuses a query it will not
+   * run (400 E0000031); null = no limit. Okta publishes none: this lets tests play an org that has one.
+   */
+  maxFilterTerms: number | null;
   /** Keep the per-request log (stats are kept either way). */
   log: boolean;
   /** Oldest log entries are dropped beyond this many. */
@@ -86,6 +91,7 @@ export const SIM_DEFAULTS: SimulatorConfig = Object.freeze({
   }),
   faults: Object.freeze({ seed: 1, rate500: 0, rate503: 0, reset: 0, appliedLost: 0, scope: 'writes' as const }),
   deactivateStatus: 200 as const,
+  maxFilterTerms: null,
   log: true,
   logLimit: 200_000,
   adminRoles: Object.freeze(['SUPER_ADMIN']),
@@ -161,6 +167,7 @@ export const simulatorConfigSchema = z.strictObject({
     })
     .optional(),
   deactivateStatus: z.union([z.literal(200), z.literal(204)]).optional(),
+  maxFilterTerms: z.union([z.null(), z.number().int().min(1)]).optional(),
   log: z.boolean().optional(),
   logLimit: z.number().int().min(1).optional(),
   adminRoles: roleListSchema.optional(),

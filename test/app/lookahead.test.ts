@@ -35,7 +35,8 @@ it(`with a journal, reads go on while up to ${JOURNALED_LOOKAHEAD} writes wait f
   const keeper = gatedKeeper();
   const done = startRun(
     { org: parseOrgUrl(sim.url), auth: new SswsAuth(sim.token) },
-    { ...ACTION_DEFAULTS, action: 'suspend', concurrency: 10 },
+    // A GET per identity: the lookahead alone sets how far reads run (batched reads run a batch further).
+    { ...ACTION_DEFAULTS, action: 'suspend', concurrency: 10, readBatch: 1 },
     users.map((u) => u.profile.login),
     keeper,
   );

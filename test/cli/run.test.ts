@@ -250,6 +250,8 @@ describe('bad configuration and input: one line, exit 2, nothing sent', () => {
     ['path in org', ['run', '--org', 'https://dev-1.okta.com/api/v1', '--action', 'unlock', '--input', 'X'], {}, /without path or query/],
     ['unknown action', ['run', '--action', 'delete', '--input', 'X'], {}, /--action must be one of suspend, unsuspend, deactivate, unlock/],
     ['bad concurrency', ['run', '--action', 'unlock', '--concurrency', '100', '--input', 'X'], {}, /--concurrency must be a whole number from 1 to 75/],
+    ['bad read batch', ['run', '--action', 'unlock', '--read-batch', '101', '--input', 'X'], {}, /--read-batch must be a whole number from 1 to 100/],
+    ['read batch of 0', ['plan', '--action', 'unlock', '--read-batch', '0', '--input', 'X'], {}, /--read-batch must be a whole number from 1 to 100/],
     ['no Objects Per Run', ['run', '--action', 'unlock', '--objects-per-run', '0', '--input', 'X'], {}, /--objects-per-run must be a whole number of at least 1\./],
     ['missing action', ['run', '--input', 'X'], {}, /Choose an action with --action/],
     ['missing input file', ['run', '--action', 'unlock', '--input', '/nonexistent/file.txt'], {}, /nonexistent/],

@@ -117,7 +117,8 @@ describe('run with an OAuth service app', () => {
     writePrivate(dir, 'users.txt', `${logins.join('\n')}\nnobody@corp.example\n`);
     const store = path.join(dir, 'store', 'runs.db');
     const before = sim.oauth.stats()!.tokensIssued;
-    const plan = await cli(['plan', '--action', 'suspend', '--input', input, '--client-id', DPOP_APP, '--private-key-file', pemFile, '--store', store, '--report', path.join(dir, 'plan.json')]);
+    // --read-batch 1: a GET per identity, so that the plan's token serves more than 25 calls.
+    const plan = await cli(['plan', '--action', 'suspend', '--read-batch', '1', '--input', input, '--client-id', DPOP_APP, '--private-key-file', pemFile, '--store', store, '--report', path.join(dir, 'plan.json')]);
     expect(plan.code, plan.stderr).toBe(1); // nobody@… is not_found
     expect(sim.oauth.stats()!.tokensIssued).toBe(before + 1);
     const planToken = sim.requests().filter((q) => q.route === 'token' && q.status === 200).at(-1)!;

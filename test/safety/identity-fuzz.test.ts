@@ -18,6 +18,7 @@ import { ACTION_DEFAULTS, startRun, type RunKeeper } from '../../src/app/action.
 import { shownInput } from '../../src/engine/prepare.js';
 import { writeReport } from '../../src/engine/report.js';
 import { OUTCOMES, type Item } from '../../src/engine/types.js';
+import { userFilter } from '../../src/engine/read-batch.js';
 import { realClock, type Clock } from '../../src/governor/clock.js';
 import { SswsAuth } from '../../src/okta/auth.js';
 import { parseOrgUrl } from '../../src/okta/org-url.js';
@@ -98,6 +99,10 @@ const SEGMENT = String.raw`(?!\.{1,2}(?:[/?#]|$))(?:[A-Za-z0-9\-_.!~*'()]|%[0-9A
 const USER_GET = new RegExp(`^/api/v1/users/(${SEGMENT})$`);
 const LIFECYCLE = new RegExp(`^/api/v1/users/(00u[0-9A-Za-z]{17})/lifecycle/(${ACTIONS.join('|')})(?:\\?sendEmail=(?:true|false))?$`);
 const SEARCH = /^\/api\/v1\/users\?search=([A-Za-z0-9*\-._%+]+)&limit=200$/;
+const FILTER = /^\/api\/v1\/users\?filter=([A-Za-z0-9*\-._%+]+)&limit=200$/;
+/** The quoted values of a batched read's filter, unescaped. */
+const filterValues = (filter: string): string[] =>
+  [...filter.matchAll(/(?:id|profile\.login) eq "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
 
 /**
  * Real time at a finer grain than Date.now() and setTimeout: the governor spaces sends by
@@ -138,6 +143,7 @@ describe('hostile identities through the engine (fuzz)', () => {
     const totals: Record<string, number> = {};
     let identities = 0;
     let requests = 0;
+    let batched = 0;
 
     const details = await fc.check(
       fc.asyncProperty(fc.array(identity, { minLength: BATCH_SIZE, maxLength: BATCH_SIZE }), fc.constantFrom(...ACTIONS), async (inputs, action) => {
@@ -190,6 +196,15 @@ describe('hostile identities through the engine (fuzz)', () => {
             const search = new URLSearchParams(raw.slice(raw.indexOf('?') + 1)).get('search')!;
             const email = [...named].find((n) => search === `profile.email eq ${searchLiteral(n)}`);
             expect(email, `search ${JSON.stringify(search)} is for no identity of the batch`).toBeDefined();
+          } else if ((m = FILTER.exec(raw))) {
+            // A batched read: it names identities of the batch, and nothing but them.
+            expect(q.method, raw).toBe('GET');
+            const filter = new URLSearchParams(raw.slice(raw.indexOf('?') + 1)).get('filter')!;
+            const values = filterValues(filter);
+            expect(values.length, filter).toBeGreaterThan(0);
+            for (const v of values) expect(named.has(v), `filter names ${JSON.stringify(v)}, which is no identity of the batch`).toBe(true);
+            expect(userFilter(values), 'the filter is its values, each in one term').toBe(filter);
+            batched += values.length;
           } else {
             expect.fail(`${q.method} ${JSON.stringify(raw)} leaves the allowed routes`);
           }
@@ -200,7 +215,7 @@ describe('hostile identities through the engine (fuzz)', () => {
       { numRuns: BATCHES, endOnFailure: true, seed: Number(process.env.FUZZ_SEED) || undefined },
     );
     // (The batch itself is 500 identities, some 5,000 characters long: report the failure, not the batch.)
-    if (details.failed) throw new Error(`fuzz failed with FUZZ_SEED=${details.seed}: ${(details.errorInstance as Error)?.message ?? String(details.errorInstance)}`.slice(0, 2000));
+    if (details.failed) { const m = (details.errorInstance as Error)?.message ?? String(details.errorInstance); throw new Error(`fuzz failed with FUZZ_SEED=${details.seed}: ${m.length > 2000 ? `${m.slice(0, 1000)} … ${m.slice(-1000)}` : m}`); }
 
     expect(identities).toBeGreaterThanOrEqual(MIN_IDENTITIES);
     // The mix did what it is for: real changes, refusals before any request, look-ups that found nobody.
@@ -208,5 +223,7 @@ describe('hostile identities through the engine (fuzz)', () => {
     expect(totals.invalid_input).toBeGreaterThan(100);
     expect(totals.not_found).toBeGreaterThan(1000);
     expect(requests).toBeGreaterThan(identities / 2);
+    // Plain logins and ids went in batches.
+    expect(batched).toBeGreaterThan(100);
   }, 90_000);
 });

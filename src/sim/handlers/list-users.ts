@@ -8,7 +8,7 @@ import { joinJson, linkHeaders, pageLimit, selectPage } from '../http/pagination
 import { errorReply, jsonReply } from '../http/respond.js';
 import { candidates } from '../search/candidates.js';
 import { compile, qPredicate, validate, type QueryMode } from '../search/evaluate.js';
-import { parseExpression, SearchSyntaxError } from '../search/parse.js';
+import { parseExpression, SearchSyntaxError, type Expr } from '../search/parse.js';
 import type { UserRecord } from '../users/directory.js';
 import { collectionUserJson } from '../users/serialize.js';
 import { replyOnly, type HandlerContext, type HandlerResult } from './context.js';
@@ -23,6 +23,7 @@ function pageReply(ctx: HandlerContext, items: UserRecord[], next: string | null
 }
 
 const nonEmpty = (v: string | null): v is string => v !== null && v.trim() !== '';
+const terms = (e: Expr): number => (e.kind === 'cmp' ? 1 : e.items.reduce((n, x) => n + terms(x), 0));
 
 export function listUsers(ctx: HandlerContext): HandlerResult {
   const { dir } = ctx.state;
@@ -54,8 +55,10 @@ export function listUsers(ctx: HandlerContext): HandlerResult {
   try {
     const expr = parseExpression(mode === 'search' ? search! : filter!);
     validate(expr, mode);
+    const most = ctx.state.config.maxFilterTerms;
+    if (most !== null && terms(expr) > most) throw new SearchSyntaxError(`more than ${most} terms`);
     keep = compile(expr, mode);
-    narrowed = candidates(expr, dir);
+    narrowed = candidates(expr, dir, mode);
   } catch (err) {
     if (err instanceof SearchSyntaxError) return replyOnly(errorReply(ERRORS.invalidSearch));
     throw err;

@@ -4,16 +4,18 @@
  * The candidates are a superset (lowercase index); the compiled predicate decides.
  */
 import type { Directory, UserRecord } from '../users/directory.js';
+import type { QueryMode } from './evaluate.js';
 import type { Expr } from './parse.js';
 
-export function candidates(expr: Expr, dir: Directory): UserRecord[] | null {
+export function candidates(expr: Expr, dir: Directory, mode: QueryMode = 'search'): UserRecord[] | null {
   if (expr.kind === 'cmp') {
     if (expr.op !== 'eq' || expr.value === null) return null;
     const lower = expr.value.toLowerCase();
     if (expr.attr === 'id') {
-      // Exact hit is the common case; otherwise scan (search compares case-insensitively).
+      // Exact hit is the common case; otherwise search (case-insensitive) scans, while filter
+      // (values case-sensitive) has no other match.
       const r = dir.get(expr.value);
-      return r ? [r] : null;
+      return r ? [r] : mode === 'filter' ? [] : null;
     }
     if (expr.attr === 'profile.login') {
       const r = dir.loginLower(lower);
@@ -22,7 +24,7 @@ export function candidates(expr: Expr, dir: Directory): UserRecord[] | null {
     if (expr.attr === 'profile.email') return [...dir.emailLower(lower)];
     return null;
   }
-  const parts = expr.items.map((e) => candidates(e, dir));
+  const parts = expr.items.map((e) => candidates(e, dir, mode));
   if (expr.kind === 'and') {
     const known = parts.filter((p): p is UserRecord[] => p !== null);
     if (known.length === 0) return null;
