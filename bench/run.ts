@@ -368,7 +368,8 @@ const header = `# Benchmark results
 Measured by \`npm run bench\` on this machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; each section says when it was measured.
 Every strategy runs in its own Node process against a fresh simulator process with the same configuration, both compiled by
 \`tsc\` as okta-action ships (not through tsx: \`bench/lib/compiled.ts\` says why).
-Strategies: **okta-action**; **(b)** one request at a time (the original product, XSOAR), waiting out 429s like Okta's SDK;
+Strategies: **okta-action** (reading ids and logins 100 to a request unless a row says \`--read-batch 1\`, a GET per identity as
+every baseline reads); **(b)** one request at a time (the original product, XSOAR), waiting out 429s like Okta's SDK;
 **(c)** \`@okta/okta-sdk-nodejs\` 8.1 with its default executor and 10 workers; **(d)** 75 in parallel, pausing under 10 % remaining
 (Axonius); **(e)** a raw undici loop with no logic (S3 only), with \`request()\` and with the dispatcher API okta-action's client uses.
 `;

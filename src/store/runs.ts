@@ -78,6 +78,14 @@ const RUN_SELECT = 'id, action, org, dry_run, options_json, actor, started_at, f
 const INSERT_CHUNK = 50;
 const ITEM_PARAMS = ITEM_COLUMNS.split(',').length;
 const ITEM_ROW = `(${Array(ITEM_PARAMS).fill('?').join(', ')})`;
+/**
+ * A new run's unread items (most of them) hold nothing but their input: inserted with 4 parameters
+ * instead of 15, the rest left to the columns' defaults (NULL, 0).
+ */
+const BARE_ROW = `(?, ?, ?, 'pending', ?)`;
+const isBare = (i: Item): boolean =>
+  i.phase === 'pending' && i.userId == null && i.login == null && i.statusBefore == null && i.statusAfter == null && i.outcome == null &&
+  i.error == null && i.requestId == null && !i.attempts && !i.waitMs && i.note == null && Number.isInteger(i.index) && i.index >= 0;
 const NEWEST_FIRST = 'ORDER BY started_at DESC, rowid DESC';
 /** The condition of the partial index items_unusual (migrations.ts, version 3). */
 const UNUSUAL = `outcome IS NOT NULL AND outcome <> 'changed'`;
@@ -95,6 +103,8 @@ export class Runs {
       insertRun: p(`INSERT INTO runs (${RUN_SELECT}) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 'running', NULL, ?)`),
       insertItem: p(`INSERT INTO items (${ITEM_COLUMNS}) VALUES ${ITEM_ROW}`),
       insertItems: p(`INSERT INTO items (${ITEM_COLUMNS}) VALUES ${Array(INSERT_CHUNK).fill(ITEM_ROW).join(', ')}`),
+      insertBare: p(`INSERT INTO items (run_id, idx, input, phase, updated_at) VALUES ${BARE_ROW}`),
+      insertBares: p(`INSERT INTO items (run_id, idx, input, phase, updated_at) VALUES ${Array(INSERT_CHUNK).fill(BARE_ROW).join(', ')}`),
       getRun: p(`SELECT ${RUN_SELECT} FROM runs WHERE id = ?`),
       allItems: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? ORDER BY idx`),
       itemsAfter: p(`SELECT ${ITEM_SELECT} FROM items WHERE run_id = ? AND idx > ? ORDER BY idx LIMIT ?`),
@@ -149,15 +159,29 @@ export class Runs {
       if (this.exists(h.id)) throw new StoreError(`run ${h.id} already exists`);
       if (h.parentRunId && !this.exists(h.parentRunId)) throw new StoreError(`parent run ${h.parentRunId} not found`);
       this.#s.insertRun.run(h.id, h.action, h.org, h.dryRun ? 1 : 0, JSON.stringify(h.options), h.actor ?? null, h.startedAt, h.parentRunId ?? null);
-      let chunk: unknown[] = [];
+      // Every INSERT_CHUNK items read are inserted before the next is read: bare ones with the
+      // narrow statement (one statement when the whole chunk is bare), the others with every column.
+      let full: unknown[] = [];
+      let bare: unknown[] = [];
+      let held = 0;
+      const flush = () => {
+        if (bare.length === INSERT_CHUNK * 4) this.#s.insertBares.run(bare);
+        else for (let i = 0; i < bare.length; i += 4) this.#s.insertBare.run(bare.slice(i, i + 4));
+        if (full.length === INSERT_CHUNK * ITEM_PARAMS) this.#s.insertItems.run(full);
+        else for (let i = 0; i < full.length; i += ITEM_PARAMS) this.#s.insertItem.run(full.slice(i, i + ITEM_PARAMS));
+        full = [];
+        bare = [];
+        held = 0;
+      };
       for (const item of items) {
-        if (item.outcome !== null && item.userId) finishedWithUser = true;
-        chunk.push(...itemParams(h.id, item, item.phase, at));
-        if (chunk.length < INSERT_CHUNK * ITEM_PARAMS) continue;
-        this.#s.insertItems.run(chunk);
-        chunk = [];
+        if (isBare(item)) bare.push(h.id, item.index, String(item.input), at);
+        else {
+          if (item.outcome !== null && item.userId) finishedWithUser = true;
+          full.push(...itemParams(h.id, item, item.phase, at));
+        }
+        if (++held === INSERT_CHUNK) flush();
       }
-      for (let i = 0; i < chunk.length; i += ITEM_PARAMS) this.#s.insertItem.run(chunk.slice(i, i + ITEM_PARAMS));
+      flush();
     }).immediate();
     return finishedWithUser;
   }
