@@ -196,7 +196,7 @@ if (want('S3')) {
   const cfg = { users: 36_000, seed: 14, latencyMs: 0, concurrency: 75, buckets: { write: { limit: null }, read: { limit: null }, list: { limit: null } }, log: false };
   // The machine is shared by client and simulator (2 cores), and its speed drifts (one run varies by
   // ±20 %): the rows the targets compare (journal on/off, raw undici) are the median of TRIALS interleaved runs.
-  const TRIALS = quick ? 1 : 5;
+  const TRIALS = quick ? 1 : 9;
   const on: Row[] = [];
   const off: Row[] = [];
   const rawRuns: Row[] = [];
@@ -207,15 +207,23 @@ if (want('S3')) {
   const on1: Row[] = [];
   const off1: Row[] = [];
   for (let t = 1; t <= TRIALS; t++) {
-    on.push(await measure(`okta-action, journal on (default) [${t}/${TRIALS}]`, 'okta-action', cfg, 20_000, { concurrency: 10, journal: true }));
-    off.push(await measure(`okta-action, no journal [${t}/${TRIALS}]`, 'okta-action', cfg, 20_000, { concurrency: 10, journal: false }));
-    on1.push(await measure(`okta-action, a GET per identity, journal on [${t}/${TRIALS}]`, 'okta-action', cfg, 20_000, { concurrency: 10, journal: true, readBatch: 1 }));
-    off1.push(await measure(`okta-action, a GET per identity, no journal [${t}/${TRIALS}]`, 'okta-action', cfg, 20_000, { concurrency: 10, journal: false, readBatch: 1 }));
+    // Each pair in turns, journal first in odd trials and last in even ones, so neither side always runs first.
+    const pair = async (a: () => Promise<void>, b: () => Promise<void>) => (t % 2 ? (await a(), await b()) : (await b(), await a()));
+    await pair(
+      async () => void on.push(await measure(`okta-action, journal on (default) [${t}/${TRIALS}]`, 'okta-action', cfg, 20_000, { concurrency: 10, journal: true })),
+      async () => void off.push(await measure(`okta-action, no journal [${t}/${TRIALS}]`, 'okta-action', cfg, 20_000, { concurrency: 10, journal: false })),
+    );
+    await pair(
+      async () => void on1.push(await measure(`okta-action, a GET per identity, journal on [${t}/${TRIALS}]`, 'okta-action', cfg, 20_000, { concurrency: 10, journal: true, readBatch: 1 })),
+      async () => void off1.push(await measure(`okta-action, a GET per identity, no journal [${t}/${TRIALS}]`, 'okta-action', cfg, 20_000, { concurrency: 10, journal: false, readBatch: 1 })),
+    );
     rawRuns.push(await measure(`(e) raw undici loop [${t}/${TRIALS}]`, 'raw-undici', cfg, 20_000, { concurrency: 10 }));
     dispatchRuns.push(await measure(`(e) raw undici dispatch loop [${t}/${TRIALS}]`, 'raw-dispatch', cfg, 20_000, { concurrency: 10 }));
     axRuns.push(await measure(`(d) 75 parallel, stop at 10 % [${t}/${TRIALS}]`, 'parallel-75', cfg, 20_000));
-    on75.push(await measure(`okta-action, journal on, concurrency 75 [${t}/${TRIALS}]`, 'okta-action', cfg, 20_000, { concurrency: 75, journal: true }));
-    off75.push(await measure(`okta-action, no journal, concurrency 75 [${t}/${TRIALS}]`, 'okta-action', cfg, 20_000, { concurrency: 75, journal: false }));
+    await pair(
+      async () => void on75.push(await measure(`okta-action, journal on, concurrency 75 [${t}/${TRIALS}]`, 'okta-action', cfg, 20_000, { concurrency: 75, journal: true })),
+      async () => void off75.push(await measure(`okta-action, no journal, concurrency 75 [${t}/${TRIALS}]`, 'okta-action', cfg, 20_000, { concurrency: 75, journal: false })),
+    );
   }
   const median = (runs: Row[], label: string): Row => ({ ...[...runs].sort((a, b) => a.elapsedMs - b.elapsedMs)[Math.floor(runs.length / 2)]!, label });
   const rows = [
@@ -282,7 +290,8 @@ both processes' CPU over the run's wall time (the machine has 2). Every row but 
 (total s: journal on ${spread(on)}; no journal ${spread(off)}; a GET per identity, journal on ${spread(on1)}, no journal ${spread(off1)};
 raw undici ${spread(rawRuns)}; raw dispatch ${spread(dispatchRuns)}; (d) ${spread(axRuns)}; journal on at concurrency 75 ${spread(on75)};
 no journal at concurrency 75 ${spread(off75)}).
-Within each trial (runs back to back, so the machine's drift between trials cancels), the median ratio:
+Within each trial (runs back to back, so the machine's drift between trials cancels; each pair with and without the journal in
+turns, the journal first in odd trials), the median ratio:
 
 - **Journal overhead:** with the SQLite journal okta-action keeps ${pct(journalKept)} of its throughput without it (target ≥ 80 %;
   per trial, sorted: ${pctAll(journalKept)} %) at its defaults (concurrency 10, batched reads); ${pct(journalKept1)} with a GET per
