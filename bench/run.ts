@@ -185,7 +185,8 @@ ${table.join('\n')}
 Latency binds every strategy here. With a GET and a POST per identity, none can beat c/(2×latency) at concurrency c. okta-action's
 batched reads look up 100 identities per request (a filtered list), so in steady state each identity costs one round trip, its
 POST, and the ideal is c/latency: at its default concurrency of 10, which leaves most of the org's 75 concurrent requests to
-its other integrations, it does twice what a GET per identity allows; at 75 it does about twice what (d) does.
+its other integrations, it does twice what a GET per identity allows; at 75 it finishes in ${fmt(rows[3]![0].elapsedMs / 1000)} s, where (d) takes
+${fmt(rows[7]![0].elapsedMs / 1000)} s (${fmt(rows[7]![0].elapsedMs / rows[3]![0].elapsedMs, 2)}× as long).
 `);
   save('s2', rows.map(([r]) => r));
 }
@@ -283,7 +284,7 @@ if (want('S3')) {
 ${table.join('\n')}
 
 Every baseline sends a GET and a POST per identity, and so does okta-action with \`--read-batch 1\`; by default okta-action reads
-ids and logins 100 to a request (a filtered list, README "Batched reads"), so it sends the POSTs and 200 list requests.
+ids and logins 100 to a request (a filtered list, README "Batched reads"), so it sends the POSTs and a list request per 100 ids or per some 60 logins (4 KB of filter).
 The simulator runs in its own process on the same 2 cores. CPU s is the strategy's process (every thread); main thread CPU s
 the thread whose event loop drives its requests; simulator CPU s the simulator's process over the same run; cores busy is
 both processes' CPU over the run's wall time (the machine has 2). Every row but (b) and (c) is the median of ${TRIALS} interleaved runs
