@@ -94,9 +94,10 @@ export interface ReadBatchDeps {
 /**
  * Gathers lookups and sends them as filtered list requests through the governor's `list` bucket:
  * a batch leaves once it holds `size` values (or MAX_FILTER_BYTES of filter), or at the end of
- * the event-loop turn that asked for the first of them. A batch that fails after the governor's retries, or that Okta refuses
- * (a 4xx: a filter it will not take), sends its values to their own GETs; after a refusal, the
- * rest of the run reads one by one. Until the first batch is answered no other leaves.
+ * the event-loop turn that asked for the first of them. A batch that fails after the governor's
+ * retries, or that Okta refuses (a 4xx: a filter it will not take), sends its values to their own
+ * GETs; after a refusal, the rest of the run reads one by one. Until the first batch is answered
+ * no other leaves.
  */
 export class ReadBatcher {
   readonly #deps: ReadBatchDeps;

@@ -23,11 +23,11 @@ const USER_ROUTE = '/api/v1/users/{id}';
 
 /**
  * Finds the Okta user behind one identity: in a batch with others when a ReadBatcher is given and
- * the value is an id or a login (read-batch.ts); else, or when the batch does not answer it, GET by
- * id, login or shortname (id and status in one call); for an email that is not a login, a search on
- * profile.email. Nothing is cached: a run's
- * identities are de-duplicated before resolution (prepare.ts), so no lookup is ever asked twice,
- * and a cache would only keep thousands of users alive for nothing.
+ * the value is an id or a plain login (read-batch.ts); else, or when the batch does not answer it,
+ * GET by id, login or shortname (id and status in one call); for an email that is not a login, a
+ * search on profile.email. Nothing is cached: a run's identities are de-duplicated before
+ * resolution (prepare.ts), so no lookup is ever asked twice, and a cache would only keep thousands
+ * of users alive for nothing.
  */
 export class Resolver {
   readonly #client: OktaClient;
