@@ -47,8 +47,22 @@ export function userFilter(values: readonly string[]): string {
 }
 
 const clause = (v: string): string => `${USER_ID.test(v) ? 'id' : 'profile.login'} eq ${searchLiteral(v)}`;
-/** Bytes the value adds to the encoded filter, ' or ' included (at least what URLSearchParams makes of it). */
-const clauseBytes = (v: string): number => encodeURIComponent(clause(v)).length + 8;
+
+/**
+ * Bytes the value adds to the filter as the request carries it, ' or ' (`+or+`) included. The query
+ * is form-encoded (URLSearchParams): a space is one byte (`+`), and `! ' ( ) ~`, which
+ * encodeURIComponent leaves as they are, take three (`%27`).
+ */
+export function clauseBytes(v: string): number {
+  const c = clause(v);
+  let bytes = encodeURIComponent(c).length + 4;
+  for (let i = 0; i < c.length; i++) {
+    const ch = c.charCodeAt(i);
+    if (ch === 0x20) bytes -= 2;
+    else if (ch === 0x21 || ch === 0x27 || ch === 0x28 || ch === 0x29 || ch === 0x7e) bytes += 2;
+  }
+  return bytes;
+}
 
 /**
  * Which user answers which value: the user with that id, else the one with that login (logins are
