@@ -30,8 +30,10 @@ describe('the stream route', () => {
   it('streams progress then one end message, with the security headers, counts growing to the total', async () => {
     const c = await pasteCollection(admin, 'All', sim.users().map((u) => u.profile.login));
     const w = (await admin.post('/api/workflows', { name: 'Plan', collectionId: c.id, config: { concurrency: 4 } })).json();
+    // Batched reads plan 200 users in a few requests: with Okta's usual latency the plan lasts long enough to chart.
+    sim.configure({ latencyMs: 150 });
     const { runId } = (await admin.post(`/api/workflows/${w.id}/runs`, { dryRun: true })).json();
-    const r = await admin.get(`/api/runs/${runId}/stream`); // inject returns when the stream ends
+    const r = await admin.get(`/api/runs/${runId}/stream`).finally(() => sim.configure({ latencyMs: 2 })); // inject returns when the stream ends
     expect(r.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(r.headers['content-security-policy']).toContain("script-src 'self'");
     expect(r.headers['x-content-type-options']).toBe('nosniff');
