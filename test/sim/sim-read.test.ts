@@ -138,6 +138,24 @@ describe('GET /api/v1/users (list, search, filter, q)', () => {
     expect((await get(sim, `/api/v1/users?filter=${q('profile.department eq "x"')}`)).status).toBe(400);
   });
 
+  it('filter by many ids and logins (a batched read): each term matches exactly, an unknown id matches nobody, and an org with a term limit refuses more', async () => {
+    const a = sim.addUser({ login: 'many.a@filter.example.com', status: 'ACTIVE' });
+    const b = sim.addUser({ login: 'many.b@filter.example.com', status: 'SUSPENDED' });
+    const many = `id eq "${a.id}" or id eq "00uNoSuchUserAtAll00" or id eq "${a.id.toLowerCase()}" or profile.login eq "many.b@filter.example.com" or profile.login eq "MANY.A@filter.example.com"`;
+    const r = await get(sim, `/api/v1/users?filter=${q(many)}&limit=200`);
+    expect(r.status).toBe(200);
+    expect(ids(r)).toEqual([a.id, b.id]);
+    sim.configure({ maxFilterTerms: 4 });
+    try {
+      const refused = await get(sim, `/api/v1/users?filter=${q(many)}&limit=200`);
+      expect(refused.status).toBe(400);
+      expect(refused.json).toMatchObject({ errorCode: 'E0000031', errorSummary: 'Invalid search criteria.' });
+      expect(ids(await get(sim, `/api/v1/users?filter=${q(`id eq "${a.id}" or id eq "${b.id}"`)}`))).toEqual([a.id, b.id]);
+    } finally {
+      sim.configure({ maxFilterTerms: null });
+    }
+  });
+
   it('escaped quotes inside values', async () => {
     const u = sim.addUser({ login: 'obrien@quote.example.com', lastName: 'O"Brien', status: 'ACTIVE' });
     expect(ids(await get(sim, `/api/v1/users?search=${q('profile.lastName eq "O\\"Brien"')}`))).toEqual([u.id]);
