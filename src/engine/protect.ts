@@ -1,4 +1,4 @@
-import type { OktaUser } from '../okta/users.js';
+import { isOktaUserId, type OktaUser } from '../okta/users.js';
 
 /** Accounts a run must never touch: break-glass admins, service accounts, the token's owner. */
 export interface ProtectionPolicy {
@@ -39,7 +39,7 @@ export function protectionFromEntries(entries: readonly string[], extra: Readonl
     const e = raw.trim();
     if (!e || e.startsWith('#')) continue;
     if (/[*?]/.test(e)) patterns.push(globToRegExp(e));
-    else if (/^00u[0-9A-Za-z]{17}$/.test(e)) userIds.add(e);
+    else if (isOktaUserId(e)) userIds.add(e);
     else if (e.includes('@')) logins.add(e.toLowerCase());
     else shortnames.add(e.toLowerCase());
   }

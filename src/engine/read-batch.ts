@@ -2,7 +2,7 @@ import type { Governor } from '../governor/index.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaApiError } from '../okta/errors.js';
 import type { OktaResponse } from '../okta/response.js';
-import { getPage, oktaUserSchema, paginate, searchLiteral, type OktaUser } from '../okta/users.js';
+import { getPage, isOktaUserId, oktaUserSchema, paginate, searchLiteral, type OktaUser } from '../okta/users.js';
 import { audited, stoppedBy, type RecordEvent } from './attempt-log.js';
 
 /**
@@ -12,9 +12,6 @@ import { audited, stoppedBy, type RecordEvent } from './attempt-log.js';
  * identity it does not answer goes on to its own GET, which also knows shortnames, logins in
  * another case and emails: a batch only saves requests, it never decides that a user is missing.
  */
-
-/** Okta user ids as observed (`00u` + 17 letters and digits); anything else is not sent as an id. */
-const USER_ID = /^00u[0-9A-Za-z]{17}$/;
 
 /** The route the audit log names for a batched read. */
 export const BATCH_ROUTE = '/api/v1/users?filter';
@@ -38,7 +35,7 @@ const PLAIN_LOGIN = /^[^\s"\\\p{C}@]+@[^\s"\\\p{C}@]+$/u;
 
 /** A value a filter can look up: an Okta user id, or a plain login. Shortnames and the rest are read one by one. */
 export function batchable(value: string): boolean {
-  return USER_ID.test(value) || (value.length <= 256 && PLAIN_LOGIN.test(value));
+  return isOktaUserId(value) || (value.length <= 256 && PLAIN_LOGIN.test(value));
 }
 
 /** The filter expression for these values: `id eq` for ids, `profile.login eq` for logins. */
@@ -46,7 +43,7 @@ export function userFilter(values: readonly string[]): string {
   return values.map(clause).join(' or ');
 }
 
-const clause = (v: string): string => `${USER_ID.test(v) ? 'id' : 'profile.login'} eq ${searchLiteral(v)}`;
+const clause = (v: string): string => `${isOktaUserId(v) ? 'id' : 'profile.login'} eq ${searchLiteral(v)}`;
 
 /**
  * Bytes the value adds to the filter as the request carries it, ' or ' (`+or+`) included. The query

@@ -37,6 +37,9 @@ export function parseUser(response: OktaResponse<unknown>): OktaUser {
   return parsed.data;
 }
 
+/** The shape of an Okta user id as observed (`00u` + 17 letters and digits; okta-api.md §3, UNCONFIRMED as a rule). */
+export const isOktaUserId = (value: string): boolean => /^00u[0-9A-Za-z]{17}$/.test(value);
+
 export const userPath = (idOrLogin: string): string => `/api/v1/users/${encodeSegment(idOrLogin)}`;
 
 /** GET /api/v1/users/{id|login|shortname}: the id and current status in one call. */

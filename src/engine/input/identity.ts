@@ -1,3 +1,4 @@
+import { isOktaUserId } from '../../okta/users.js';
 import { INPUT_DEFAULTS } from './defaults.js';
 
 export type IdentityKind = 'id' | 'email' | 'login';
@@ -6,7 +7,6 @@ export type IdentityCheck =
   | { ok: true; value: string; kind: IdentityKind }
   | { ok: false; reason: string };
 
-const OKTA_USER_ID = /^00u[0-9A-Za-z]{17}$/;
 /** C0 (NUL, TAB, CR, LF, …), DEL and C1: never part of a login, and unsafe in logs and URLs. */
 const CONTROL_CHARACTER = /\p{Cc}/u;
 /** With the u flag a well-formed pair is one code point, so this matches only lone surrogates. */
@@ -35,7 +35,7 @@ export function checkIdentity(raw: string, maxLength: number = INPUT_DEFAULTS.ma
 
 /** `id` for an Okta user id, `email` for something@domain.tld, else `login` (login or shortname). */
 export function identityKind(value: string): IdentityKind {
-  if (OKTA_USER_ID.test(value)) return 'id';
+  if (isOktaUserId(value)) return 'id';
   if (looksLikeEmail(value)) return 'email';
   return 'login';
 }
@@ -53,5 +53,5 @@ export function looksLikeEmail(value: string): boolean {
  */
 export function normalizeIdentity(value: string): string {
   const trimmed = value.trim();
-  return OKTA_USER_ID.test(trimmed) ? trimmed : trimmed.toLowerCase();
+  return isOktaUserId(trimmed) ? trimmed : trimmed.toLowerCase();
 }
