@@ -11,7 +11,11 @@ export { itemError } from './attempt-log.js';
 
 export type Resolution =
   | { kind: 'user'; user: OktaUser; requestId: string | null; waitMs: number; via: 'get' | 'batch' | 'email' }
-  | { kind: 'unresolved'; outcome: Extract<Outcome, 'not_found' | 'ambiguous' | 'failed'>; error: ItemError | null; requestId: string | null; note: string | null; waitMs: number }
+  | {
+      kind: 'unresolved'; outcome: Extract<Outcome, 'not_found' | 'ambiguous' | 'failed'>; error: ItemError | null; requestId: string | null; note: string | null; waitMs: number;
+      /** The user a batched read found before this identity's own read (for its links) failed: what is known of it. */
+      seen?: OktaUser;
+    }
   /** The run's signal fired before the identity was resolved: nothing is known, the item stays unfinished. */
   | { kind: 'stopped' };
 
@@ -61,7 +65,9 @@ export class Resolver {
     if (a.kind === 'user' && !this.#readAgain(a.user)) return { kind: 'user', user: a.user, requestId: a.requestId, waitMs: a.waitMs, via: 'batch' };
     // By its id when the batch found the user: the value may be a login that changes meanwhile.
     const alone = await this.#resolve(a.kind === 'user' ? a.user.id : value, record);
-    return 'waitMs' in alone ? { ...alone, waitMs: alone.waitMs + a.waitMs } : alone;
+    if (alone.kind === 'stopped') return alone;
+    const waitMs = alone.waitMs + a.waitMs;
+    return alone.kind === 'unresolved' && a.kind === 'user' ? { ...alone, waitMs, seen: a.user } : { ...alone, waitMs };
   }
 
   /** A fresh read of one user by id (before any re-send, and on resume). Rejects with the signal's reason once the run stops. */

@@ -263,7 +263,9 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
     }
     item.waitMs += r.waitMs;
     if (r.kind === 'unresolved') {
-      finish(item, r.outcome, { error: r.error, requestId: r.requestId, note: r.note });
+      // Found by a batch, then its own read failed: the report still names the user and the status the batch saw.
+      const seen = r.seen ? { userId: r.seen.id, login: r.seen.profile?.login ?? null, statusBefore: r.seen.status } : {};
+      finish(item, r.outcome, { ...seen, error: r.error, requestId: r.requestId, note: r.note });
       continue;
     }
     const user = r.user;

@@ -187,6 +187,24 @@ describe('against the simulator', () => {
     expect(reads[1]!.userId).toBe(expired.id);
   });
 
+  it("a user the batch found whose own read then fails ends failed, still named with the status the batch saw", async () => {
+    const expired = sim.addUser({ login: 'expired.reread.fails@corp.example', status: 'PASSWORD_EXPIRED' });
+    const client = new OktaClient(parseOrgUrl(sim.url), new SswsAuth(sim.token));
+    // Once the batch has answered, every request fails: the re-read for the user's links cannot succeed.
+    const governor = new Governor({
+      concurrency: 4, maxAttempts: 2, backoff: { baseMs: 1, maxMs: 5, factor: 2 },
+      onEvent: (e) => void (e.type === 'response' && e.bucket === 'list' && sim.configure({ faults: { rate500: 1, scope: 'all' } })),
+    });
+    try {
+      const items = prepareItems([expired.profile.login]);
+      await executeRun(items, { operation: getOperation('suspend')!, dryRun: true, readBatch: MAX_READ_BATCH }, { client, governor, journal: memoryJournal() });
+      expect(items[0]).toMatchObject({ outcome: 'failed', userId: expired.id, login: expired.profile.login, statusBefore: 'PASSWORD_EXPIRED', error: { status: 500 } });
+    } finally {
+      sim.configure({ faults: { rate500: 0, scope: 'writes' } });
+      await client.close();
+    }
+  });
+
   it('a stop while batches wait: no request leaves after it, and the items it left are unfinished, not missing', async () => {
     const users = Array.from({ length: 120 }, (_, i) => sim.addUser({ login: `stop.batched.${i}@corp.example`, status: 'ACTIVE' }));
     sim.configure({ latencyMs: 30 });
