@@ -53,15 +53,16 @@ export function decide(op: LifecycleOperation, user: UserView): Decision {
 
 /**
  * Would the user's `_links` be needed to decide? A user read in a list carries none, so the table
- * decides; where it refuses (an operation, or a step of one, not allowed from this status by the
- * table), Okta may still offer it, and only a single-user GET tells. Elsewhere the table's answer
- * stands: `already` comes from the status alone, and the table's `from` lists only statuses Okta
- * documents for the operation.
+ * decides. Its refusal (an operation, or a step of one, not allowed from this status) may be wrong:
+ * Okta may still offer it, and only a single-user GET tells. So may its `change` for an operation
+ * whose offer depends on more than the status (`statusDecides` false: factor enrollment,
+ * UNCONFIRMED source statuses). Elsewhere the table's answer stands: `already` comes from the status
+ * alone, and for the documented operations the status decides.
  */
 export function needsLinks(op: LifecycleOperation, user: UserView): boolean {
   if (advertisedOperations(user._links)) return false;
-  const decisions = op.steps ? decideSteps(op, user).map((s) => s.decision) : [decide(op, user)];
-  return decisions.some((d) => d.kind === 'invalid_transition' && d.basis === 'table');
+  const decisions = op.steps ? decideSteps(op, user).map((s) => ({ step: s.operation, d: s.decision })) : [{ step: op, d: decide(op, user) }];
+  return decisions.some(({ step, d }) => d.kind !== 'already' && d.basis === 'table' && (d.kind === 'invalid_transition' || !step.statusDecides));
 }
 
 /** Is this status (or the one the user is moving to) one where the step counts as done? */

@@ -250,8 +250,10 @@ export async function executeRun(items: Item[] | ItemSource, partial: Partial<Ru
         ahead.set(readCursor, { item: next.value, resolution: resolveStep(next.value) });
         readCursor++;
       }
-      if (batcher) deps.governor.expectDemand('list', Math.ceil((workCount - readCursor) / settings.readBatch));
-      else deps.governor.expectDemand('read', workCount - readCursor);
+      // With batches the single reads still to come are those the batches do not answer: at most
+      // every item not yet decided. (The lists' demand stays unknown: how many values a batch holds
+      // depends on their bytes, and email searches use that bucket too.)
+      deps.governor.expectDemand('read', batcher ? workCount - i : workCount - readCursor);
     }
     const { item, resolution } = ahead.get(i) as { item: Item; resolution: Promise<Resolution> };
     ahead.delete(i);

@@ -79,6 +79,13 @@ export interface LifecycleOperation {
   readonly steps: readonly CompositeStep[] | null;
   /** Added to the reason when a single-user GET's `_links` do not offer the operation. */
   readonly unadvertised: string | null;
+  /**
+   * Okta offers the operation exactly from `from`, as documented: a user object without `_links`
+   * (a list entry) is decided by its status alone. False where the offer depends on more than the
+   * status (factor enrollment) or the source statuses are UNCONFIRMED: such a user is read alone,
+   * for its links, before a change is planned (engine/decide.ts needsLinks).
+   */
+  readonly statusDecides: boolean;
 }
 
 const ALL_BUT_DEPROVISIONED = USER_STATUSES.filter((s) => s !== 'DEPROVISIONED');
@@ -90,7 +97,7 @@ const E0000001 = (op: string, cause: string): OktaErrorShape => ({
   errorCauses: [cause],
 });
 
-type RowDefaults = 'bucket' | 'method' | 'query' | 'destructive' | 'inverse' | 'idempotent' | 'confirm' | 'steps' | 'unadvertised';
+type RowDefaults = 'bucket' | 'method' | 'query' | 'destructive' | 'inverse' | 'idempotent' | 'confirm' | 'steps' | 'unadvertised' | 'statusDecides';
 const row = (r: Omit<LifecycleOperation, RowDefaults> & Partial<Pick<LifecycleOperation, RowDefaults>>): LifecycleOperation => {
   const op: LifecycleOperation = Object.freeze({
     method: 'POST',
@@ -102,6 +109,7 @@ const row = (r: Omit<LifecycleOperation, RowDefaults> & Partial<Pick<LifecycleOp
     confirm: false,
     steps: null,
     unadvertised: null,
+    statusDecides: true,
     ...r,
   });
   if ((op.inverse === null) === (op.irreversible === null)) throw new Error(`lifecycle table: ${op.name} needs exactly one of inverse / irreversible`);
@@ -200,6 +208,7 @@ export const LIFECYCLE_OPERATIONS = Object.freeze({
     // `expirePassword` (§2); the simulator accepts exactly these and answers 403 E0000038 otherwise.
     from: ['ACTIVE', 'PASSWORD_EXPIRED'],
     link: 'expirePassword',
+    statusDecides: false,
     invalid: E0000038,
     irreversible: 'Okta has no operation that un-expires a password: each user sets a new one at the next sign-in',
   }),
@@ -217,6 +226,7 @@ export const LIFECYCLE_OPERATIONS = Object.freeze({
     idempotent: true,
     confirm: true,
     unadvertised: 'Okta offers it only to users enrolled in at least one factor',
+    statusDecides: false,
     irreversible: 'removed factor enrollments cannot be restored: each user enrolls again at the next sign-in',
   }),
   activate: row({
@@ -230,6 +240,7 @@ export const LIFECYCLE_OPERATIONS = Object.freeze({
     target: 'ACTIVE',
     from: ['STAGED', 'DEPROVISIONED'],
     link: 'activate',
+    statusDecides: false,
     // ACTIVE: 403 E0000016 (catalog; mapping UNCONFIRMED) — never sent, the decision is `already`.
     // Any other status: 403 E0000038 (simulator's choice, UNCONFIRMED).
     invalid: E0000038,
@@ -245,6 +256,7 @@ export const LIFECYCLE_OPERATIONS = Object.freeze({
     target: 'PROVISIONED',
     from: ['PROVISIONED', 'RECOVERY'],
     link: 'reactivate',
+    statusDecides: false,
     invalid: E0000038,
     // Re-sending issues another activation token (replacing the last): harmless, and a PROVISIONED
     // user looks the same before and after, so it is never `already`.

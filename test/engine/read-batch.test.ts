@@ -53,7 +53,7 @@ describe('the pure parts', () => {
     expect([...found.entries()].map(([v, user]) => [v, user.id])).toEqual([[ID, ID], ['ann@corp.example', ID], ['BOB@corp.example', bob.id]]);
   });
 
-  it("asks for a user's own read exactly where its _links could change the decision: the table refuses and no lifecycle links came", () => {
+  it("asks for a user's own read exactly where its _links could change the decision: the table refuses, or the status does not settle the offer", () => {
     const listed = (status: UserStatus) => ({ status, transitioningToStatus: null, _links: { self: true } });
     const suspend = getOperation('suspend')!;
     expect(needsLinks(suspend, listed('ACTIVE'))).toBe(false); // change by the table
@@ -63,6 +63,16 @@ describe('the pure parts', () => {
     // A composite asks when any of its steps would.
     expect(needsLinks(getOperation('contain')!, listed('PASSWORD_EXPIRED'))).toBe(true);
     expect(needsLinks(getOperation('contain')!, listed('ACTIVE'))).toBe(false);
+    // Where Okta's offer depends on more than the status (factor enrollment) or its source statuses are
+    // UNCONFIRMED, even the table's `change` waits for the links.
+    expect(needsLinks(getOperation('reset_factors')!, listed('ACTIVE'))).toBe(true);
+    expect(needsLinks(getOperation('expire_password')!, listed('ACTIVE'))).toBe(true);
+    expect(needsLinks(getOperation('activate')!, listed('STAGED'))).toBe(true);
+    expect(needsLinks(getOperation('reactivate')!, listed('PROVISIONED'))).toBe(true);
+    expect(needsLinks(getOperation('expire_password')!, listed('PASSWORD_EXPIRED'))).toBe(false); // already
+    // The documented ones: the status decides.
+    for (const [name, status] of [['unsuspend', 'SUSPENDED'], ['unlock', 'LOCKED_OUT'], ['deactivate', 'ACTIVE'], ['deactivate', 'SUSPENDED'], ['clear_sessions', 'ACTIVE']] as const)
+      expect(needsLinks(getOperation(name)!, listed(status)), `${name} ${status}`).toBe(false);
   });
 });
 
@@ -201,6 +211,35 @@ describe('against the simulator', () => {
       expect(items[0]).toMatchObject({ outcome: 'failed', userId: expired.id, login: expired.profile.login, statusBefore: 'PASSWORD_EXPIRED', error: { status: 500 } });
     } finally {
       sim.configure({ faults: { rate500: 0, scope: 'writes' } });
+      await client.close();
+    }
+  });
+
+  it('an operation whose offer the status does not settle (reset_factors) reads each user the batch found alone, for its links', async () => {
+    const users = Array.from({ length: 40 }, (_, i) => sim.addUser({ login: `factors.${i}@corp.example`, status: 'ACTIVE' }));
+    sim.resetStats();
+    const mark = sim.requests().length;
+    const { items } = await execute(users.map((u) => u.profile.login), { operation: getOperation('reset_factors')!, dryRun: true, readBatch: MAX_READ_BATCH });
+    expect(items.map((i) => i.outcome)).toEqual(users.map(() => 'would_change'));
+    const reads = sim.requests().slice(mark).filter((q) => q.method === 'GET');
+    expect(reads.filter((q) => q.route === 'listUsers').length).toBeGreaterThan(0);
+    expect(reads.filter((q) => q.route === 'getUser').map((q) => q.userId).sort()).toEqual(users.map((u) => u.id).sort());
+  });
+
+  it('reads a batch does not answer are sent at once when they fit the read bucket, not spread over its window', async () => {
+    const users = Array.from({ length: 120 }, (_, i) => sim.addUser({ login: `shortdemand${i}@corp.example`, status: 'ACTIVE' }));
+    sim.configure({ buckets: { read: { limit: 2000, windowMs: 60_000 } } });
+    const client = new OktaClient(parseOrgUrl(sim.url), new SswsAuth(sim.token));
+    const governor = new Governor({ concurrency: 10 });
+    try {
+      // Shortnames: never batched, each read alone.
+      const items = prepareItems(users.map((u) => u.profile.login.split('@')[0]!));
+      await executeRun(items, { operation: getOperation('suspend')!, dryRun: true, readBatch: MAX_READ_BATCH, lookahead: 2 * MAX_READ_BATCH }, { client, governor, journal: memoryJournal() });
+      expect(items.map((i) => i.outcome)).toEqual(users.map(() => 'would_change'));
+      // 120 reads fit 2,000 a minute: paced one per 30 ms they would wait 3.6 s in all.
+      expect(governor.stats().waitMs).toBeLessThan(1_000);
+    } finally {
+      sim.configure({ buckets: { read: { limit: null } } });
       await client.close();
     }
   });
