@@ -1,5 +1,6 @@
 import { RateChart, legend } from '../chart.js';
 import { badge, fmtNum, fmtTime, h, mount, notice } from '../dom.js';
+import { previewButton } from './preview.js';
 import { auditLog, results } from './results.js';
 
 const KIND = { preview: 'Preview', run: 'Run', undo: 'Undo', cli: 'CLI run' };
@@ -150,20 +151,7 @@ async function nextStep(app, el, run) {
   const deferred = run.counts.deferred ?? 0;
   if (run.status === 'finished' && deferred > 0 && run.kind !== 'undo') {
     const nextMsg = notice();
-    const preview = h('button', {
-      type: 'button', class: 'primary', id: 'preview-next',
-      onclick: async () => {
-        nextMsg.clear();
-        preview.disabled = true;
-        try {
-          const { runId } = await app.api.post(`/api/runs/${run.id}/continue`, { dryRun: true });
-          location.hash = `#/runs/${runId}`;
-        } catch (err) {
-          nextMsg.show(err.message);
-          preview.disabled = false;
-        }
-      },
-    }, 'Preview the next page');
+    const preview = previewButton(app, { id: 'preview-next', label: 'Preview the next page', path: `/api/runs/${run.id}/continue`, msg: nextMsg });
     sections.push(h('section', { class: 'card run-box', id: 'next-page' }, h('h2', {}, 'Next page'),
       h('p', {}, `${fmtNum(deferred)} identities were deferred (Objects Per Run). Preview what a run on the next page would do, then run it from there.`),
       nextMsg.el, h('div', { class: 'actions' }, preview)));

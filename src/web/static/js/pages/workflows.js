@@ -1,6 +1,7 @@
 import { fmtNum, fmtTime, h, mount, notice, table } from '../dom.js';
 import { clearFieldErrors, field, select, showFieldErrors } from '../form.js';
 import { actionConfigFields, readActionConfig } from './action-config.js';
+import { previewButton } from './preview.js';
 
 /** Workflows: list, and insert the action with a data collection. */
 export async function workflowsPage(app, el) {
@@ -90,20 +91,7 @@ export async function workflowPage(app, el, id, saved = false) {
     msg.el,
     h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'save-workflow' }, 'Save')),
   );
-  const preview = h('button', {
-    type: 'button', class: 'primary', id: 'preview',
-    onclick: async () => {
-      runMsg.clear();
-      preview.disabled = true;
-      try {
-        const { runId } = await app.api.post(`/api/workflows/${id}/runs`, { dryRun: true });
-        location.hash = `#/runs/${runId}`;
-      } catch (err) {
-        runMsg.show(err.message);
-        preview.disabled = false;
-      }
-    },
-  }, 'Preview');
+  const preview = previewButton(app, { id: 'preview', label: 'Preview', path: `/api/workflows/${id}/runs`, msg: runMsg });
   if (!app.canOperate) for (const x of [...form.querySelectorAll('input, select, textarea, button'), preview]) x.disabled = true;
   if (saved) msg.show('Saved (this workflow only).', 'ok');
   mount(
