@@ -43,15 +43,18 @@ export function userFilter(values: readonly string[]): string {
   return values.map(clause).join(' or ');
 }
 
+/** One value's term of the filter. */
 const clause = (v: string): string => `${isOktaUserId(v) ? 'id' : 'profile.login'} eq ${searchLiteral(v)}`;
 
+/** Bytes the value adds to the filter as the request carries it (termBytes of its term). */
+export const clauseBytes = (v: string): number => termBytes(clause(v));
+
 /**
- * Bytes the value adds to the filter as the request carries it, ' or ' (`+or+`) included. The query
+ * Bytes a term adds to the filter as the request carries it, ' or ' (`+or+`) included. The query
  * is form-encoded (URLSearchParams): a space is one byte (`+`), and `! ' ( ) ~`, which
  * encodeURIComponent leaves as they are, take three (`%27`).
  */
-export function clauseBytes(v: string): number {
-  const c = clause(v);
+function termBytes(c: string): number {
   let bytes = encodeURIComponent(c).length + 4;
   for (let i = 0; i < c.length; i++) {
     const ch = c.charCodeAt(i);
@@ -90,7 +93,8 @@ export type BatchAnswer =
 
 interface Waiter {
   value: string;
-  bytes: number;
+  /** Its term of the filter, made once. */
+  term: string;
   answer(a: BatchAnswer): void;
 }
 
@@ -133,9 +137,10 @@ export class ReadBatcher {
   lookup(value: string): Promise<BatchAnswer> {
     if (this.#refused) return Promise.resolve({ kind: 'alone', waitMs: 0 });
     return new Promise<BatchAnswer>((answer) => {
-      const bytes = clauseBytes(value);
+      const term = clause(value);
+      const bytes = termBytes(term);
       if (this.#queuedBytes + bytes > MAX_FILTER_BYTES) this.#flush();
-      this.#queue.push({ value, bytes, answer });
+      this.#queue.push({ value, term, answer });
       this.#queuedBytes += bytes;
       if (this.#queue.length >= this.#size) this.#flush();
       else this.#scheduled ??= setImmediate(this.#flush);
@@ -164,7 +169,7 @@ export class ReadBatcher {
     if (this.#refused) return batch.forEach((w) => w.answer({ kind: 'alone', waitMs: 0 }));
     const { client, governor, record, signal } = this.#deps;
     const values = batch.map((w) => w.value);
-    const query = new URLSearchParams({ filter: userFilter(values), limit: '200' });
+    const query = new URLSearchParams({ filter: batch.map((w) => w.term).join(' or '), limit: '200' });
     const users: OktaUser[] = [];
     let waitMs = 0;
     let requestId: string | null = null;
